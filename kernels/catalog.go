@@ -1,0 +1,122 @@
+// Package kernels is rtwasm's PolyBench-style benchmark suite: C sources
+// written from the behavioural specification, plus the catalogue that the
+// build, the runner and the report all read. Adding a kernel means adding its
+// C file under src/ and one Kernel entry in the file of its category.
+package kernels
+
+import (
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+//go:embed src/*.c src/*.h
+var sources embed.FS
+
+// Dataset is a PolyBench problem size, chosen at compile time.
+type Dataset string
+
+// The five dataset sizes, smallest first.
+const (
+	Mini       Dataset = "MINI"
+	Small      Dataset = "SMALL"
+	Medium     Dataset = "MEDIUM"
+	Large      Dataset = "LARGE"
+	ExtraLarge Dataset = "EXTRALARGE"
+)
+
+// Datasets lists every size in ascending order.
+var Datasets = []Dataset{Mini, Small, Medium, Large, ExtraLarge}
+
+// ParseDataset accepts a dataset name in any case.
+func ParseDataset(name string) (Dataset, error) {
+	for _, d := range Datasets {
+		if strings.EqualFold(name, string(d)) {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("unknown dataset %q; valid: %s", name, joinDatasets())
+}
+
+func joinDatasets() string {
+	names := make([]string, len(Datasets))
+	for i, d := range Datasets {
+		names[i] = string(d)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Sizes holds one parameter vector per dataset, in Datasets order.
+type Sizes [5][]int
+
+// Kernel describes one benchmark.
+type Kernel struct {
+	Name     string   // PolyBench name, e.g. "gemm"
+	Category string   // e.g. "linear-algebra/blas"
+	Elem     string   // element type: "double", "float" or "int"
+	Params   []string // size macro names, e.g. NI, NJ, NK
+	Sizes    Sizes    // values of Params per dataset
+}
+
+// Defines returns the -D compiler flags that fix the kernel's sizes.
+func (k Kernel) Defines(d Dataset) []string {
+	values := k.Sizes[datasetIndex(d)]
+	flags := make([]string, len(k.Params))
+	for i, p := range k.Params {
+		flags[i] = fmt.Sprintf("-D%s=%d", p, values[i])
+	}
+	return flags
+}
+
+// SourceFiles returns the kernel's C translation unit and the harness, as
+// file name → contents.
+func (k Kernel) SourceFiles() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for _, name := range []string{"harness.h", "harness.c", k.Name + ".c"} {
+		b, err := sources.ReadFile("src/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("kernel %s: %w", k.Name, err)
+		}
+		files[name] = b
+	}
+	return files, nil
+}
+
+func datasetIndex(d Dataset) int {
+	for i, x := range Datasets {
+		if x == d {
+			return i
+		}
+	}
+	panic("kernels: unknown dataset " + string(d))
+}
+
+// All returns every kernel, sorted by name.
+func All() []Kernel {
+	var all []Kernel
+	for _, group := range [][]Kernel{datamining, blas, linearAlgebraKernels, solvers, medley, stencils} {
+		all = append(all, group...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	return all
+}
+
+// Names returns the names of all kernels, sorted.
+func Names() []string {
+	var names []string
+	for _, k := range All() {
+		names = append(names, k.Name)
+	}
+	return names
+}
+
+// Lookup finds a kernel by name.
+func Lookup(name string) (Kernel, error) {
+	for _, k := range All() {
+		if k.Name == name {
+			return k, nil
+		}
+	}
+	return Kernel{}, fmt.Errorf("unknown benchmark %q; valid: %s", name, strings.Join(Names(), ", "))
+}

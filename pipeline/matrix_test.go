@@ -1,0 +1,89 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtwasm/rtwasm/toolchain"
+)
+
+// TestMatrixRecordsFailuresAndGoesOn: a malformed module, an endless kernel
+// and a missing build each become error rows; every other cell is measured.
+func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
+	good := builtKernels(t)
+	b := *good
+	b.Artifacts = map[string]toolchain.Artifact{}
+	for k, v := range good.Artifacts {
+		b.Artifacts[k] = v
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.wasm")
+	os.WriteFile(bad, []byte("this is not WebAssembly"), 0o644)
+	b.Artifacts["gemm/wasm32-wasi"] = toolchain.Artifact{Path: bad}
+	endless := filepath.Join(dir, "endless")
+	os.WriteFile(endless, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755)
+	b.Artifacts["gemm/native-glibc"] = toolchain.Artifact{Path: endless}
+	delete(b.Artifacts, "atax/native-musl")
+
+	o := testOptions(t)
+	o.Benchmarks, o.Reps, o.Iterations, o.Timeout = []string{"gemm", "atax"}, 2, 3, 3*time.Second
+	run, err := RunExperiments(context.Background(), o, &b, AllExperiments, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := ReadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantErr := map[string]string{
+		"gemm wazero:interp":   "invalid magic number",
+		"gemm wazero:compiler": "invalid magic number",
+		"gemm native:glibc":    "timeout",
+		"atax native:musl":     "build failed",
+	}
+	ok := map[string]int{}
+	for _, s := range rows {
+		key := s.Benchmark + " " + s.Runtime
+		if want, isBad := wantErr[key]; isBad {
+			if s.Status != StatusError || !strings.Contains(s.Error, want) {
+				t.Errorf("%s %s: status %s error %q, want an error row containing %q", key, s.Experiment, s.Status, s.Error, want)
+			}
+			continue
+		}
+		if s.Status != StatusOK {
+			t.Errorf("%s %s: %s %s", key, s.Experiment, s.Status, s.Error)
+		}
+		ok[key+" "+s.Experiment]++
+	}
+	// 4 good cells × (2 startup + 2 total + 1 prolonged process × 3 iterations).
+	for _, key := range []string{"gemm native:musl", "atax native:glibc", "atax wazero:interp", "atax wazero:compiler"} {
+		if ok[key+" startup"] != 2 || ok[key+" total"] != 2 || ok[key+" prolonged"] != 3 {
+			t.Errorf("%s: startup %d, total %d, prolonged %d rows; want 2, 2, 3", key, ok[key+" startup"], ok[key+" total"], ok[key+" prolonged"])
+		}
+	}
+}
+
+func TestSamplesOfProlonged(t *testing.T) {
+	base := Sample{Experiment: Prolonged, Iterations: 2, LaunchNS: 1000}
+	out := "rtwasm main_start 1500\nrtwasm iteration 1 1700\nrtwasm iteration 2 1800\nrtwasm main_end 1850\n"
+	rows := samplesOf(base, Result{Stdout: []byte(out)})
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
+	}
+	first, second := rows[0], rows[1]
+	if first.StartupNS != 500 || first.TotalNS != 850 || first.ExecNS != 350 {
+		t.Errorf("startup/total/exec %d/%d/%d, want 500/850/350", first.StartupNS, first.TotalNS, first.ExecNS)
+	}
+	if first.Iteration != 1 || first.IterationNS != 200 || second.Iteration != 2 || second.IterationNS != 100 {
+		t.Errorf("iterations %+v %+v, want 200 ns then 100 ns", first, second)
+	}
+	short := samplesOf(Sample{Experiment: Prolonged, Iterations: 3}, Result{Stdout: []byte(out)})
+	if len(short) != 1 || short[0].Status != StatusError {
+		t.Errorf("a kernel reporting fewer iterations than asked was not an error: %+v", short)
+	}
+}

@@ -1,0 +1,192 @@
+package pipeline
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rtwasm/rtwasm/kernels"
+)
+
+// Options control a run. They come from a profile, overridden by RTWASM_*
+// environment variables (see EnvVars).
+type Options struct {
+	Profile       string          `json:"profile"`
+	Benchmarks    []string        `json:"benchmarks"`
+	Runtimes      []string        `json:"runtimes"`
+	Dataset       kernels.Dataset `json:"dataset"`
+	Reps          int             `json:"reps"`           // startup and total samples per cell
+	ProlongedReps int             `json:"prolonged_reps"` // prolonged processes per cell
+	Iterations    int             `json:"iterations"`     // init+kernel runs per prolonged process
+	Timeout       time.Duration   `json:"timeout_ns"`     // per sample
+	Seed          int64           `json:"seed"`           // shuffles the sample order
+	DataDir       string          `json:"-"`
+	BuildDir      string          `json:"-"`
+	CacheDir      string          `json:"-"`
+	Reference     string          `json:"-"`
+}
+
+// Profiles are the named starting points for Options.
+var Profiles = map[string]Options{
+	// smoke: every kernel at MINI, a few samples: minutes, for tests and CI.
+	"smoke": {Dataset: kernels.Mini, Reps: 3, ProlongedReps: 1, Iterations: 5, Timeout: 2 * time.Minute},
+	// quick: SMALL, enough samples for medians and trends.
+	"quick": {Dataset: kernels.Small, Reps: 5, ProlongedReps: 1, Iterations: 20, Timeout: 10 * time.Minute},
+	// paper: the paper's LARGE dataset and 25 repetitions; hours on a small host.
+	"paper": {Dataset: kernels.Large, Reps: 25, ProlongedReps: 1, Iterations: 30, Timeout: 2 * time.Hour},
+}
+
+// EnvVars documents every option variable.
+var EnvVars = map[string]string{
+	"RTWASM_PROFILE":        "smoke | quick | paper (default smoke)",
+	"RTWASM_BENCHMARKS":     "comma-separated kernel names, or all (default all)",
+	"RTWASM_RUNTIMES":       "comma-separated runtime ids engine:mode, or all (default all)",
+	"RTWASM_DATASET":        "MINI | SMALL | MEDIUM | LARGE | EXTRALARGE (default: the profile's)",
+	"RTWASM_REPS":           "startup and total samples per benchmark × runtime",
+	"RTWASM_PROLONGED_REPS": "prolonged processes per benchmark × runtime",
+	"RTWASM_ITERATIONS":     "init+kernel runs in one prolonged process",
+	"RTWASM_TIMEOUT":        "per-sample time limit, a Go duration such as 90s",
+	"RTWASM_SEED":           "seed of the shuffled sample order (default: time-based, recorded)",
+	"RTWASM_DATA":           "where runs are written (default data/runs)",
+	"RTWASM_BUILD":          "build cache directory (default build)",
+	"RTWASM_CACHE":          "toolchain download cache (default ~/.cache/rtwasm)",
+	"RTWASM_RUN":            "the run directory that report renders (default $RTWASM_DATA/latest)",
+	"RTWASM_REFERENCE":      "reference dumps for verify (default ../shared/polybench/reference/<DATASET> if present, else kernels/reference/<DATASET>)",
+}
+
+// LoadOptions reads the options from the environment.
+func LoadOptions() (Options, error) {
+	if err := checkEnvNames(os.Environ()); err != nil {
+		return Options{}, err
+	}
+	return ParseOptions(os.Getenv)
+}
+
+// ParseOptions builds Options from a profile and variable lookups, rejecting
+// unknown variables, names and values with the list of valid ones.
+func ParseOptions(getenv func(string) string) (Options, error) {
+	name := orDefault(getenv("RTWASM_PROFILE"), "smoke")
+	o, ok := Profiles[name]
+	if !ok {
+		return o, fmt.Errorf("unknown RTWASM_PROFILE %q; valid: %s", name, strings.Join(sortedNames(Profiles), ", "))
+	}
+	o.Profile = name
+	o.Seed = time.Now().UnixNano()
+	o.DataDir = orDefault(getenv("RTWASM_DATA"), "data/runs")
+	o.BuildDir = orDefault(getenv("RTWASM_BUILD"), "build")
+	o.CacheDir = getenv("RTWASM_CACHE")
+	if o.CacheDir == "" {
+		dir, _ := os.UserCacheDir()
+		o.CacheDir = dir + "/rtwasm"
+	}
+	var err error
+	if o.Benchmarks, err = parseList(getenv("RTWASM_BENCHMARKS"), "RTWASM_BENCHMARKS", kernels.Names()); err != nil {
+		return o, err
+	}
+	if o.Runtimes, err = parseList(getenv("RTWASM_RUNTIMES"), "RTWASM_RUNTIMES", RuntimeIDs()); err != nil {
+		return o, err
+	}
+	if v := getenv("RTWASM_DATASET"); v != "" {
+		if o.Dataset, err = kernels.ParseDataset(v); err != nil {
+			return o, fmt.Errorf("RTWASM_DATASET: %w", err)
+		}
+	}
+	o.Reference = orDefault(getenv("RTWASM_REFERENCE"), defaultReference(o.Dataset))
+	for _, f := range []struct {
+		name string
+		dst  *int
+		min  int
+	}{{"RTWASM_REPS", &o.Reps, 1}, {"RTWASM_PROLONGED_REPS", &o.ProlongedReps, 1}, {"RTWASM_ITERATIONS", &o.Iterations, 1}} {
+		if err := parseInt(getenv(f.name), f.name, f.min, f.dst); err != nil {
+			return o, err
+		}
+	}
+	if v := getenv("RTWASM_TIMEOUT"); v != "" {
+		if o.Timeout, err = time.ParseDuration(v); err != nil || o.Timeout <= 0 {
+			return o, fmt.Errorf("RTWASM_TIMEOUT=%q: want a positive Go duration such as 90s or 10m", v)
+		}
+	}
+	if v := getenv("RTWASM_SEED"); v != "" {
+		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return o, fmt.Errorf("RTWASM_SEED=%q: want an integer", v)
+		}
+	}
+	return o, nil
+}
+
+// checkEnvNames rejects RTWASM_* variables that are not options (typos).
+func checkEnvNames(environ []string) error {
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, known := EnvVars[name]; strings.HasPrefix(name, "RTWASM_") && !known {
+			return fmt.Errorf("unknown option variable %s; valid: %s", name, strings.Join(sortedNames(EnvVars), ", "))
+		}
+	}
+	return nil
+}
+
+// defaultReference prefers the shared reference directory beside the
+// checkout and falls back to the copy bundled with the kernels.
+func defaultReference(d kernels.Dataset) string {
+	shared := filepath.Join("..", "shared", "polybench", "reference", string(d))
+	if _, err := os.Stat(shared); err == nil {
+		return shared
+	}
+	return filepath.Join("kernels", "reference", string(d))
+}
+
+func parseList(value, name string, valid []string) ([]string, error) {
+	if value == "" || value == "all" {
+		return valid, nil
+	}
+	var list []string
+	for _, item := range strings.Split(value, ",") {
+		item = strings.TrimSpace(item)
+		if !contains(valid, item) {
+			return nil, fmt.Errorf("%s: unknown name %q; valid: %s (or all)", name, item, strings.Join(valid, ", "))
+		}
+		list = append(list, item)
+	}
+	return list, nil
+}
+
+func parseInt(value, name string, min int, dst *int) error {
+	if value == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil || n < min {
+		return fmt.Errorf("%s=%q: want an integer ≥ %d", name, value, min)
+	}
+	*dst = n
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

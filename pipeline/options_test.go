@@ -1,0 +1,47 @@
+package pipeline
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+
+func TestOptionsRejectUnknownNames(t *testing.T) {
+	for name, tc := range map[string]struct {
+		vars map[string]string
+		want string
+	}{
+		"profile":   {map[string]string{"RTWASM_PROFILE": "huge"}, "valid: paper, quick, smoke"},
+		"benchmark": {map[string]string{"RTWASM_BENCHMARKS": "gemm,gemmm"}, `unknown name "gemmm"`},
+		"runtime":   {map[string]string{"RTWASM_RUNTIMES": "wasmtime"}, "valid: native:glibc"},
+		"dataset":   {map[string]string{"RTWASM_DATASET": "HUGE"}, "valid: MINI, SMALL"},
+		"reps":      {map[string]string{"RTWASM_REPS": "0"}, "integer ≥ 1"},
+		"timeout":   {map[string]string{"RTWASM_TIMEOUT": "soon"}, "Go duration"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseOptions(env(tc.vars))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	if err := checkEnvNames([]string{"RTWASM_BENCHMARK=gemm"}); err == nil || !strings.Contains(err.Error(), "RTWASM_BENCHMARKS") {
+		t.Fatalf("a misspelt variable was accepted: %v", err)
+	}
+}
+
+func TestOptionsProfileAndOverrides(t *testing.T) {
+	o, err := ParseOptions(env(map[string]string{"RTWASM_PROFILE": "quick", "RTWASM_REPS": "7",
+		"RTWASM_DATASET": "mini", "RTWASM_BENCHMARKS": "gemm, atax", "RTWASM_SEED": "42"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Profile != "quick" || o.Reps != 7 || o.Dataset != "MINI" || o.Seed != 42 ||
+		o.Iterations != Profiles["quick"].Iterations || strings.Join(o.Benchmarks, ",") != "gemm,atax" {
+		t.Fatalf("options %+v", o)
+	}
+	if !strings.HasSuffix(o.Reference, "MINI") {
+		t.Fatalf("reference %s does not follow the dataset", o.Reference)
+	}
+}

@@ -1,0 +1,79 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Timeline is what a kernel's harness reported on stdout (see
+// kernels/src/harness.c): CLOCK_REALTIME nanoseconds.
+type Timeline struct {
+	MainStart     int64
+	MainEnd       int64
+	IterationEnds []int64 // end of init+kernel run i+1
+	ClockRes      int64   // 0 when not reported
+}
+
+// ParseTimeline reads the harness's "rtwasm <event> …" lines, ignoring any
+// other output, and checks that they form one complete, ordered run.
+func ParseTimeline(stdout []byte) (Timeline, error) {
+	var t Timeline
+	sc := bufio.NewScanner(bytes.NewReader(stdout))
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 || fields[0] != "rtwasm" {
+			continue
+		}
+		if err := t.add(fields[1:]); err != nil {
+			return t, fmt.Errorf("timestamp protocol: %v in line %q", err, sc.Text())
+		}
+	}
+	return t, t.check()
+}
+
+func (t *Timeline) add(f []string) error {
+	nums := make([]int64, len(f)-1)
+	for i, s := range f[1:] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fmt.Errorf("bad number %q", s)
+		}
+		nums[i] = n
+	}
+	switch {
+	case f[0] == "main_start" && len(nums) == 1 && t.MainStart == 0:
+		t.MainStart = nums[0]
+	case f[0] == "clock_resolution" && len(nums) == 1:
+		t.ClockRes = nums[0]
+	case f[0] == "iteration" && len(nums) == 2:
+		if nums[0] != int64(len(t.IterationEnds)+1) {
+			return fmt.Errorf("iteration %d out of sequence", nums[0])
+		}
+		t.IterationEnds = append(t.IterationEnds, nums[1])
+	case f[0] == "main_end" && len(nums) == 1 && t.MainEnd == 0:
+		t.MainEnd = nums[0]
+	default:
+		return fmt.Errorf("unexpected event")
+	}
+	return nil
+}
+
+func (t Timeline) check() error {
+	if t.MainStart == 0 {
+		return fmt.Errorf("timestamp protocol: no main_start line (the kernel did not start)")
+	}
+	if t.MainEnd == 0 {
+		return fmt.Errorf("timestamp protocol: no main_end line (the kernel did not finish)")
+	}
+	prev := t.MainStart
+	for i, end := range append(append([]int64{}, t.IterationEnds...), t.MainEnd) {
+		if end < prev {
+			return fmt.Errorf("timestamp protocol: clock went backwards at event %d", i+1)
+		}
+		prev = end
+	}
+	return nil
+}
