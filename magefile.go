@@ -61,11 +61,7 @@ func Toolchain(ctx context.Context) error {
 // runtimes need, plus the runner program; unchanged inputs compile nothing.
 func Build(ctx context.Context) (err error) {
 	mg.Deps(Options)
-	runtimes, err := pipeline.SelectRuntimes(pipeline.Env{}, opts.Runtimes)
-	if err != nil {
-		return err
-	}
-	builds, err = pipeline.Build(ctx, opts, opts.Benchmarks, pipeline.TargetsOf(runtimes), os.Stdout)
+	builds, err = pipeline.Build(ctx, opts, os.Stdout)
 	return err
 }
 

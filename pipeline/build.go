@@ -18,16 +18,18 @@ import (
 const RunnerPackage = "github.com/rtwasm/rtwasm/pipeline/cmd/rtwasm-run"
 
 // Builds holds the kernels built for one dataset: every benchmark × target
-// either has an artifact or the reason it has none.
+// (and every benchmark × preparing runtime) has a file or the reason it has none.
 type Builds struct {
 	Dataset   kernels.Dataset
 	Compilers toolchain.Set
-	Artifacts map[string]toolchain.Artifact // by buildKey
-	Failures  map[string]error              // by buildKey
+	Artifacts map[string]toolchain.Artifact // by buildKey(benchmark, target)
+	Prepared  map[string]string             // by buildKey(benchmark, runtime id)
+	Failures  map[string]error              // by either key
 	Env       Env
+	Runtimes  []Runtime // the selected runtimes, bound to Env
 }
 
-func buildKey(bench string, t toolchain.Target) string { return bench + "/" + string(t) }
+func buildKey[T ~string](bench string, t T) string { return bench + "/" + string(t) }
 
 // Artifact returns the built kernel or why there is none.
 func (b *Builds) Artifact(bench string, t toolchain.Target) (toolchain.Artifact, error) {
@@ -35,30 +37,63 @@ func (b *Builds) Artifact(bench string, t toolchain.Target) (toolchain.Artifact,
 	if a, ok := b.Artifacts[k]; ok {
 		return a, nil
 	}
-	if err, ok := b.Failures[k]; ok {
-		return toolchain.Artifact{}, err
-	}
-	return toolchain.Artifact{}, fmt.Errorf("%s was not built for %s", bench, t)
+	return toolchain.Artifact{}, b.failure(k)
 }
 
-// Build compiles the benchmarks for every target the runtimes need, and the
-// runner program. A compiler or kernel that fails is recorded in Failures;
-// only an unusable build directory is an error.
-func Build(ctx context.Context, o Options, benchmarks []string, targets []toolchain.Target, log io.Writer) (*Builds, error) {
+// Input returns the file runtime r executes for bench: its prepared form if
+// it prepares one, else the artifact of its target.
+func (b *Builds) Input(r Runtime, bench string) (string, error) {
+	if _, ok := r.(Preparer); ok {
+		k := buildKey(bench, r.ID())
+		if path, ok := b.Prepared[k]; ok {
+			return path, nil
+		}
+		return "", b.failure(k)
+	}
+	a, err := b.Artifact(bench, r.Target())
+	return a.Path, err
+}
+
+func (b *Builds) failure(key string) error {
+	if err, ok := b.Failures[key]; ok {
+		return err
+	}
+	return fmt.Errorf("%s was not built", key)
+}
+
+// Build compiles the runner program, then o.Benchmarks for every target the
+// runtimes in o.Runtimes need, then lets preparing runtimes prepare them. A
+// compiler, kernel or preparation that fails is recorded in Failures; only
+// an unusable build directory or option is an error.
+func Build(ctx context.Context, o Options, log io.Writer) (*Builds, error) {
 	buildDir, err := filepath.Abs(o.BuildDir)
 	if err != nil {
 		return nil, err
 	}
-	b := &Builds{Dataset: o.Dataset, Compilers: toolchain.Set{},
-		Artifacts: map[string]toolchain.Artifact{}, Failures: map[string]error{}}
+	b := &Builds{Dataset: o.Dataset, Compilers: toolchain.Set{}, Artifacts: map[string]toolchain.Artifact{},
+		Prepared: map[string]string{}, Failures: map[string]error{}}
+	if b.Env.Runner, err = BuildRunner(ctx, filepath.Join(buildDir, "bin")); err != nil {
+		fmt.Fprintf(log, "build: %v\n", err)
+	}
+	if b.Runtimes, err = SelectRuntimes(b.Env, o.Runtimes); err != nil {
+		return nil, err
+	}
+	b.compile(ctx, o, filepath.Join(buildDir, "cache"), log)
+	b.prepare(ctx, o.Benchmarks, filepath.Join(buildDir, "prepared"), log)
+	fmt.Fprintf(log, "build: %d artifacts (%d compiled, %d from cache), %d prepared, %d failures\n",
+		len(b.Artifacts), b.count(false), b.count(true), len(b.Prepared), len(b.Failures))
+	return b, nil
+}
+
+func (b *Builds) compile(ctx context.Context, o Options, cacheDir string, log io.Writer) {
 	var jobs []func()
 	var mu sync.Mutex
-	for _, t := range targets {
+	for _, t := range TargetsOf(b.Runtimes) {
 		set, err := toolchain.Resolve(ctx, toolchain.Config{CacheDir: o.CacheDir, Log: log}, t)
 		if err != nil {
 			fmt.Fprintf(log, "build: no compiler for %s: %v\n", t, err)
 		}
-		for _, name := range benchmarks {
+		for _, name := range o.Benchmarks {
 			key, compiler := buildKey(name, t), set[t]
 			if compiler == nil {
 				b.Failures[key] = fmt.Errorf("no compiler for %s: %w", t, err)
@@ -66,7 +101,7 @@ func Build(ctx context.Context, o Options, benchmarks []string, targets []toolch
 			}
 			b.Compilers[t] = compiler
 			jobs = append(jobs, func() {
-				a, err := buildKernel(ctx, compiler, name, o.Dataset, filepath.Join(buildDir, "cache"))
+				a, err := buildKernel(ctx, compiler, name, o.Dataset, cacheDir)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -79,13 +114,27 @@ func Build(ctx context.Context, o Options, benchmarks []string, targets []toolch
 		}
 	}
 	runParallel(jobs)
-	b.Env.Runner, err = BuildRunner(ctx, filepath.Join(buildDir, "bin"))
-	if err != nil {
-		fmt.Fprintf(log, "build: %v\n", err)
+}
+
+// prepare runs every preparing runtime over every benchmark's .wasm.
+func (b *Builds) prepare(ctx context.Context, benchmarks []string, dir string, log io.Writer) {
+	for _, r := range b.Runtimes {
+		p, ok := r.(Preparer)
+		if !ok || !r.Probe(ctx).Available {
+			continue
+		}
+		for _, name := range benchmarks {
+			key := buildKey(name, r.ID())
+			wasm, err := b.Artifact(name, toolchain.Wasm)
+			if err == nil {
+				b.Prepared[key], err = p.Prepare(ctx, wasm, filepath.Join(dir, r.ID()))
+			}
+			if err != nil {
+				b.Failures[key] = fmt.Errorf("prepare %s for %s: %w", name, r.ID(), err)
+				fmt.Fprintf(log, "build: %v\n", b.Failures[key])
+			}
+		}
 	}
-	fmt.Fprintf(log, "build: %d artifacts (%d compiled, %d from cache), %d failures\n",
-		len(b.Artifacts), b.count(false), b.count(true), len(b.Failures))
-	return b, nil
 }
 
 func (b *Builds) count(cached bool) int {

@@ -34,6 +34,7 @@ type RuntimeInfo struct {
 	Target    string `json:"target"`
 	Available bool   `json:"available"`
 	Version   string `json:"version,omitempty"`
+	Binary    string `json:"binary,omitempty"`
 	Reason    string `json:"reason,omitempty"` // why it is unavailable
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // cell is one sample to take: a process (or request) for one experiment,
@@ -21,6 +22,7 @@ type cell struct {
 	exp        string
 	kernel     kernels.Kernel
 	rt         Runtime
+	binary     string // from the runtime's probe
 	rep        int
 	iterations int
 }
@@ -47,21 +49,20 @@ func repsFor(exp string, o Options) int {
 // RunExperiments measures the experiments over o's benchmarks and runtimes
 // with the built kernels, writes a new run directory and returns its path.
 func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, log io.Writer) (string, error) {
-	runtimes, err := SelectRuntimes(b.Env, o.Runtimes)
-	if err != nil {
-		return "", err
-	}
+	runtimes := b.Runtimes
+	defer closeAll(runtimes)
 	run, err := newRunDir(o.DataDir)
 	if err != nil {
 		return "", err
 	}
 	m := Manifest{RunID: filepath.Base(run), Project: projectCommit(), Started: time.Now().UTC(),
 		Experiments: exps, Options: o, HostStart: ReadHost(), Compilers: b.Compilers.Provenances()}
-	available := map[string]bool{}
+	probes := map[string]Probe{}
 	for _, r := range runtimes {
 		p := r.Probe(ctx)
-		available[r.ID()] = p.Available
-		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), Available: p.Available, Version: p.Version, Reason: p.Reason})
+		probes[r.ID()] = p
+		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), Available: p.Available,
+			Version: p.Version, Binary: p.Binary, Reason: p.Reason})
 		if !p.Available {
 			fmt.Fprintf(log, "runtime %s unavailable: %s\n", r.ID(), p.Reason)
 		}
@@ -75,15 +76,16 @@ func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, lo
 			if err != nil {
 				return "", err
 			}
-			for i, r := range runtimes {
-				if !available[r.ID()] {
+			for _, r := range runtimes {
+				p := probes[r.ID()]
+				if !p.Available {
 					s := baseSample(m.RunID, cell{exp: exp, kernel: k, rt: r, iterations: iterationsFor(exp, o)}, o.Dataset)
-					s.Status, s.Error = StatusUnavailable, m.Runtimes[i].Reason
+					s.Status, s.Error = StatusUnavailable, p.Reason
 					rows = append(rows, s)
 					continue
 				}
 				for rep := 1; rep <= repsFor(exp, o); rep++ {
-					cells = append(cells, cell{exp, k, r, rep, iterationsFor(exp, o)})
+					cells = append(cells, cell{exp, k, r, p.Binary, rep, iterationsFor(exp, o)})
 				}
 			}
 		}
@@ -111,13 +113,13 @@ func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, lo
 // measure takes one cell's sample(s); failures become error rows.
 func measure(ctx context.Context, runID string, c cell, b *Builds, o Options) []Sample {
 	base := baseSample(runID, c, o.Dataset)
-	a, err := b.Artifact(c.kernel.Name, c.rt.Target())
+	input, err := b.Input(c.rt, c.kernel.Name)
 	if err != nil {
 		return []Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	res := c.rt.Run(ctx, a.Path, []string{"--iterations", strconv.Itoa(c.iterations)})
+	res := c.rt.Run(ctx, input, []string{"--iterations", strconv.Itoa(c.iterations)})
 	base.LaunchNS = res.LaunchNS
 	if res.Err != nil {
 		return []Sample{failed(base, res.ExitStatus, res.Err)}
@@ -159,7 +161,15 @@ func baseSample(runID string, c cell, d kernels.Dataset) Sample {
 	engine, mode := splitID(c.rt.ID())
 	return Sample{RunID: runID, Experiment: c.exp, Benchmark: c.kernel.Name, Category: c.kernel.Category,
 		Dataset: string(d), Runtime: c.rt.ID(), Engine: engine, Mode: mode, Target: string(c.rt.Target()),
-		ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations)}
+		Binary: c.binary, ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations)}
+}
+
+func closeAll(runtimes []Runtime) {
+	for _, r := range runtimes {
+		if c, ok := r.(Closer); ok {
+			c.Close()
+		}
+	}
 }
 
 func failed(s Sample, exit int, err error) Sample {
@@ -170,7 +180,7 @@ func failed(s Sample, exit int, err error) Sample {
 func artifactRecords(b *Builds, benchmarks []string) []ArtifactRecord {
 	var list []ArtifactRecord
 	for _, name := range benchmarks {
-		for _, t := range TargetsOf(Registry(Env{})) {
+		for _, t := range toolchain.Targets {
 			if a, err := b.Artifact(name, t); err == nil {
 				list = append(list, ArtifactRecord{Benchmark: name, Dataset: string(b.Dataset), Target: string(t),
 					SHA256: a.SHA256, Bytes: a.Bytes, Compiler: a.Compiler})

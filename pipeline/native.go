@@ -13,6 +13,12 @@ type native struct {
 	target toolchain.Target
 }
 
+func init() {
+	register(10, func(Env) []Runtime {
+		return []Runtime{native{"glibc", toolchain.Glibc}, native{"musl", toolchain.Musl}}
+	})
+}
+
 func (n native) ID() string               { return "native:" + n.libc }
 func (n native) Target() toolchain.Target { return n.target }
 func (n native) ColdStart() string        { return ColdProcess }

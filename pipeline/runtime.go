@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/rtwasm/rtwasm/toolchain"
@@ -32,7 +33,21 @@ const (
 type Probe struct {
 	Available bool
 	Version   string
+	Binary    string // the program or build that serves the runtime, if any
 	Reason    string // why not available, naming the fix
+}
+
+// Preparer is a runtime that turns the built .wasm into a form of its own
+// (an ahead-of-time compiled module, say) once, in the build step; Run then
+// receives the prepared file instead of the .wasm.
+type Preparer interface {
+	Prepare(ctx context.Context, wasm toolchain.Artifact, dir string) (string, error)
+}
+
+// Closer is a runtime holding resources across samples (a server process,
+// images); the matrix closes it when done.
+type Closer interface {
+	Close() error
 }
 
 // Result is one execution.
@@ -49,14 +64,27 @@ type Env struct {
 	Runner string // the rtwasm-run executable (embedded engines)
 }
 
+// family builds the runtimes of one engine; each runtime file registers its
+// own with register, so adding a runtime touches no other file.
+type family struct {
+	order int // position in reports: native first, containers last
+	make  func(Env) []Runtime
+}
+
+var families []family
+
+func register(order int, make func(Env) []Runtime) {
+	families = append(families, family{order, make})
+	sort.SliceStable(families, func(i, j int) bool { return families[i].order < families[j].order })
+}
+
 // Registry returns every runtime rtwasm knows, in report order.
 func Registry(env Env) []Runtime {
-	return []Runtime{
-		native{"glibc", toolchain.Glibc},
-		native{"musl", toolchain.Musl},
-		runnerRuntime{"wazero:interp", env},
-		runnerRuntime{"wazero:compiler", env},
+	var list []Runtime
+	for _, f := range families {
+		list = append(list, f.make(env)...)
 	}
+	return list
 }
 
 // RuntimeIDs returns every registered runtime id, in registry order.

@@ -17,6 +17,7 @@ type Sample struct {
 	Engine     string `parquet:"engine" json:"engine"`
 	Mode       string `parquet:"mode" json:"mode"`
 	Target     string `parquet:"target" json:"target"`         // wasm32-wasi | native-glibc | native-musl
+	Binary     string `parquet:"binary" json:"binary"`         // program or build that served the runtime
 	ColdStart  string `parquet:"cold_start" json:"cold_start"` // process | embedded
 	Rep        int32  `parquet:"rep" json:"rep"`               // 1-based repetition
 	Iteration  int32  `parquet:"iteration" json:"iteration"`   // 1-based in prolonged rows, 0 otherwise

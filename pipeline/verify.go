@@ -22,15 +22,12 @@ type Check struct {
 // Verify runs every benchmark with its dump switch on every runtime and
 // compares standard error with o.Reference/<benchmark>.txt byte for byte.
 func Verify(ctx context.Context, o Options, b *Builds) ([]Check, error) {
-	runtimes, err := SelectRuntimes(b.Env, o.Runtimes)
-	if err != nil {
-		return nil, err
-	}
+	defer closeAll(b.Runtimes)
 	if _, err := os.Stat(o.Reference); err != nil {
 		return nil, fmt.Errorf("no reference dumps for %s: %v; set RTWASM_REFERENCE to a directory of <benchmark>.txt files", o.Dataset, err)
 	}
 	var checks []Check
-	for _, r := range runtimes {
+	for _, r := range b.Runtimes {
 		probe := r.Probe(ctx)
 		for _, name := range o.Benchmarks {
 			c := Check{Benchmark: name, Runtime: r.ID()}
@@ -50,13 +47,13 @@ func verifyOne(ctx context.Context, o Options, b *Builds, r Runtime, name string
 	if err != nil {
 		return StatusError, fmt.Sprintf("no reference: %v", err)
 	}
-	a, err := b.Artifact(name, r.Target())
+	input, err := b.Input(r, name)
 	if err != nil {
 		return StatusError, err.Error()
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	res := r.Run(ctx, a.Path, []string{"--dump"})
+	res := r.Run(ctx, input, []string{"--dump"})
 	if res.Err != nil {
 		return StatusError, res.Err.Error()
 	}

@@ -18,6 +18,9 @@ type wazeroEngine struct{ mode string }
 func init() {
 	engines["wazero:interp"] = wazeroEngine{"interp"}
 	engines["wazero:compiler"] = wazeroEngine{"compiler"}
+	register(20, func(env Env) []Runtime {
+		return []Runtime{runnerRuntime{"wazero:interp", env}, runnerRuntime{"wazero:compiler", env}}
+	})
 }
 
 func (w wazeroEngine) Version() string {
