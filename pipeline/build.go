@@ -40,15 +40,15 @@ func (b *Builds) Artifact(bench string, t toolchain.Target) (toolchain.Artifact,
 	return toolchain.Artifact{}, b.failure(k)
 }
 
-// Input returns the file runtime r executes for bench: its prepared form if
-// it prepares one, else the artifact of its target.
+// Input returns the file runtime r executes for bench: what it prepared,
+// if it prepares anything, else the artifact of its target.
 func (b *Builds) Input(r Runtime, bench string) (string, error) {
-	if _, ok := r.(Preparer); ok {
-		k := buildKey(bench, r.ID())
-		if path, ok := b.Prepared[k]; ok {
-			return path, nil
-		}
-		return "", b.failure(k)
+	k := buildKey(bench, r.ID())
+	if path, ok := b.Prepared[k]; ok {
+		return path, nil
+	}
+	if err, ok := b.Failures[k]; ok {
+		return "", err
 	}
 	a, err := b.Artifact(bench, r.Target())
 	return a.Path, err
@@ -72,10 +72,11 @@ func Build(ctx context.Context, o Options, log io.Writer) (*Builds, error) {
 	}
 	b := &Builds{Dataset: o.Dataset, Compilers: toolchain.Set{}, Artifacts: map[string]toolchain.Artifact{},
 		Prepared: map[string]string{}, Failures: map[string]error{}}
-	if b.Env.Runner, err = BuildRunner(ctx, filepath.Join(buildDir, "bin")); err != nil {
+	b.Env.EngineCache = filepath.Join(buildDir, "engine-cache")
+	if b.Env.Runner, err = BuildRunner(ctx, filepath.Join(buildDir, "bin"), log); err != nil {
 		fmt.Fprintf(log, "build: %v\n", err)
 	}
-	if b.Runtimes, err = SelectRuntimes(b.Env, o.Runtimes); err != nil {
+	if b.Runtimes, err = SelectRuntimes(b.Env, o.Runtimes, o.ColdStarts); err != nil {
 		return nil, err
 	}
 	b.compile(ctx, o, filepath.Join(buildDir, "cache"), log)
@@ -126,8 +127,12 @@ func (b *Builds) prepare(ctx context.Context, benchmarks []string, dir string, l
 		for _, name := range benchmarks {
 			key := buildKey(name, r.ID())
 			wasm, err := b.Artifact(name, toolchain.Wasm)
+			path := ""
 			if err == nil {
-				b.Prepared[key], err = p.Prepare(ctx, wasm, filepath.Join(dir, r.ID()))
+				path, err = p.Prepare(ctx, wasm, filepath.Join(dir, r.ID()))
+			}
+			if path != "" {
+				b.Prepared[key] = path
 			}
 			if err != nil {
 				b.Failures[key] = fmt.Errorf("prepare %s for %s: %w", name, r.ID(), err)
@@ -160,14 +165,26 @@ func buildKernel(ctx context.Context, c toolchain.Compiler, name string, d kerne
 }
 
 // BuildRunner compiles the runner program into dir and returns its path.
-func BuildRunner(ctx context.Context, dir string) (string, error) {
+// It links the Wasmtime engine (cgo, build tag wasmtime) when it can, and
+// otherwise builds the pure-Go runner, saying why.
+func BuildRunner(ctx context.Context, dir string, log io.Writer) (string, error) {
 	out := filepath.Join(dir, "rtwasm-run")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, RunnerPackage)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if msg, err := cmd.CombinedOutput(); err != nil {
+	msg, err := goBuild(ctx, out, "CGO_ENABLED=1", "-tags", "wasmtime")
+	if err == nil {
+		return out, nil
+	}
+	fmt.Fprintf(log, "build: runner without Wasmtime (its cgo build failed: %v\n%s)\n", err, msg)
+	if msg, err := goBuild(ctx, out, "CGO_ENABLED=0"); err != nil {
 		return "", fmt.Errorf("go build %s: %v\n%s", RunnerPackage, err, msg)
 	}
 	return out, nil
+}
+
+func goBuild(ctx context.Context, out, cgo string, flags ...string) ([]byte, error) {
+	args := append(append([]string{"build", "-o", out}, flags...), RunnerPackage)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Env = append(os.Environ(), cgo)
+	return cmd.CombinedOutput()
 }
 
 // runParallel runs the jobs on as many workers as there are CPUs.

@@ -32,6 +32,7 @@ type Manifest struct {
 type RuntimeInfo struct {
 	ID        string `json:"id"`
 	Target    string `json:"target"`
+	ColdStart string `json:"cold_start"`
 	Available bool   `json:"available"`
 	Version   string `json:"version,omitempty"`
 	Binary    string `json:"binary,omitempty"`

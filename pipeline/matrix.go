@@ -57,11 +57,11 @@ func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, lo
 	}
 	m := Manifest{RunID: filepath.Base(run), Project: projectCommit(), Started: time.Now().UTC(),
 		Experiments: exps, Options: o, HostStart: ReadHost(), Compilers: b.Compilers.Provenances()}
-	probes := map[string]Probe{}
-	for _, r := range runtimes {
+	probes := make([]Probe, len(runtimes))
+	for i, r := range runtimes {
 		p := r.Probe(ctx)
-		probes[r.ID()] = p
-		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), Available: p.Available,
+		probes[i] = p
+		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), ColdStart: r.ColdStart(), Available: p.Available,
 			Version: p.Version, Binary: p.Binary, Reason: p.Reason})
 		if !p.Available {
 			fmt.Fprintf(log, "runtime %s unavailable: %s\n", r.ID(), p.Reason)
@@ -76,8 +76,8 @@ func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, lo
 			if err != nil {
 				return "", err
 			}
-			for _, r := range runtimes {
-				p := probes[r.ID()]
+			for i, r := range runtimes {
+				p := probes[i]
 				if !p.Available {
 					s := baseSample(m.RunID, cell{exp: exp, kernel: k, rt: r, iterations: iterationsFor(exp, o)}, o.Dataset)
 					s.Status, s.Error = StatusUnavailable, p.Reason

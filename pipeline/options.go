@@ -18,6 +18,7 @@ type Options struct {
 	Profile       string          `json:"profile"`
 	Benchmarks    []string        `json:"benchmarks"`
 	Runtimes      []string        `json:"runtimes"`
+	ColdStarts    []string        `json:"cold_starts"` // process and/or embedded
 	Dataset       kernels.Dataset `json:"dataset"`
 	Reps          int             `json:"reps"`           // startup and total samples per cell
 	ProlongedReps int             `json:"prolonged_reps"` // prolonged processes per cell
@@ -45,6 +46,7 @@ var EnvVars = map[string]string{
 	"RTWASM_PROFILE":        "smoke | quick | paper (default smoke)",
 	"RTWASM_BENCHMARKS":     "comma-separated kernel names, or all (default all)",
 	"RTWASM_RUNTIMES":       "comma-separated runtime ids engine:mode, or all (default all)",
+	"RTWASM_COLD_START":     "process, embedded, or all: the cold-start models of embedded engines (default all)",
 	"RTWASM_DATASET":        "MINI | SMALL | MEDIUM | LARGE | EXTRALARGE (default: the profile's)",
 	"RTWASM_REPS":           "startup and total samples per benchmark × runtime",
 	"RTWASM_PROLONGED_REPS": "prolonged processes per benchmark × runtime",
@@ -88,6 +90,9 @@ func ParseOptions(getenv func(string) string) (Options, error) {
 		return o, err
 	}
 	if o.Runtimes, err = parseList(getenv("RTWASM_RUNTIMES"), "RTWASM_RUNTIMES", RuntimeIDs()); err != nil {
+		return o, err
+	}
+	if o.ColdStarts, err = parseList(getenv("RTWASM_COLD_START"), "RTWASM_COLD_START", []string{ColdProcess, ColdEmbedded}); err != nil {
 		return o, err
 	}
 	if v := getenv("RTWASM_DATASET"); v != "" {

@@ -39,7 +39,8 @@ type Probe struct {
 
 // Preparer is a runtime that turns the built .wasm into a form of its own
 // (an ahead-of-time compiled module, say) once, in the build step; Run then
-// receives the prepared file instead of the .wasm.
+// receives the prepared file instead of the .wasm. It returns "" when the
+// .wasm needs no preparation.
 type Preparer interface {
 	Prepare(ctx context.Context, wasm toolchain.Artifact, dir string) (string, error)
 }
@@ -61,7 +62,8 @@ type Result struct {
 
 // Env locates rtwasm's own helper programs for the runtimes that need them.
 type Env struct {
-	Runner string // the rtwasm-run executable (embedded engines)
+	Runner      string // the rtwasm-run executable (embedded engines)
+	EngineCache string // where engines keep compilation caches
 }
 
 // family builds the runtimes of one engine; each runtime file registers its
@@ -87,23 +89,30 @@ func Registry(env Env) []Runtime {
 	return list
 }
 
-// RuntimeIDs returns every registered runtime id, in registry order.
+// RuntimeIDs returns every registered runtime id once, in registry order.
 func RuntimeIDs() []string {
 	var ids []string
 	for _, r := range Registry(Env{}) {
-		ids = append(ids, r.ID())
+		if !contains(ids, r.ID()) {
+			ids = append(ids, r.ID())
+		}
 	}
 	return ids
 }
 
-// SelectRuntimes returns the registered runtimes with the given ids.
-func SelectRuntimes(env Env, ids []string) ([]Runtime, error) {
+// SelectRuntimes returns the registered runtimes with the given ids, in
+// every cold-start model listed (an id may have a process and an embedded
+// variant).
+func SelectRuntimes(env Env, ids, coldStarts []string) ([]Runtime, error) {
 	var list []Runtime
 	for _, id := range ids {
 		found := false
 		for _, r := range Registry(env) {
 			if r.ID() == id {
-				list, found = append(list, r), true
+				found = true
+				if contains(coldStarts, r.ColdStart()) {
+					list = append(list, r)
+				}
 			}
 		}
 		if !found {
@@ -111,6 +120,15 @@ func SelectRuntimes(env Env, ids []string) ([]Runtime, error) {
 		}
 	}
 	return list, nil
+}
+
+// Series names a runtime in one cold-start model: the id, marked when the
+// model is not the paper's fresh process.
+func Series(id, coldStart string) string {
+	if coldStart == ColdEmbedded {
+		return id + " (embedded)"
+	}
+	return id
 }
 
 // splitID splits "engine:mode".

@@ -55,3 +55,7 @@ const (
 
 // AllExperiments lists the experiments in paper order.
 var AllExperiments = []string{Startup, Total, Prolonged}
+
+// Series is the runtime and cold-start model the row belongs to, as reports
+// label it.
+func (s Sample) Series() string { return Series(s.Runtime, s.ColdStart) }

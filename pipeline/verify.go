@@ -30,7 +30,7 @@ func Verify(ctx context.Context, o Options, b *Builds) ([]Check, error) {
 	for _, r := range b.Runtimes {
 		probe := r.Probe(ctx)
 		for _, name := range o.Benchmarks {
-			c := Check{Benchmark: name, Runtime: r.ID()}
+			c := Check{Benchmark: name, Runtime: Series(r.ID(), r.ColdStart())}
 			if !probe.Available {
 				c.Status, c.Detail = StatusUnavailable, probe.Reason
 			} else {
@@ -118,11 +118,15 @@ func PrintChecks(w io.Writer, checks []Check) int {
 	}
 	tw.Flush()
 	failures := 0
+	unverified := map[string]bool{}
 	for _, c := range checks {
 		switch c.Status {
 		case StatusOK:
 		case StatusUnavailable:
-			fmt.Fprintf(w, "not verified: %s: %s\n", c.Runtime, c.Detail)
+			if !unverified[c.Runtime] {
+				unverified[c.Runtime] = true
+				fmt.Fprintf(w, "not verified: %s: %s\n", c.Runtime, c.Detail)
+			}
 		default:
 			failures++
 			fmt.Fprintf(w, "FAIL %s on %s: %s\n", c.Benchmark, c.Runtime, c.Detail)

@@ -15,7 +15,7 @@ func TestVerifyMINI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := len(o.Benchmarks) * len(o.Runtimes); len(checks) != want {
+	if want := len(o.Benchmarks) * len(b.Runtimes); len(checks) != want {
 		t.Fatalf("%d checks, want %d", len(checks), want)
 	}
 	var out strings.Builder

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/tetratelabs/wazero"
@@ -12,14 +14,21 @@ import (
 )
 
 // wazeroEngine is the pure-Go wazero runtime: "interp" is its interpreter,
-// "compiler" its single-pass ahead-of-time compiler (compiled at load).
-type wazeroEngine struct{ mode string }
+// "compiler" its single-pass compiler (compiling the whole module at load),
+// "cache" the compiler with a compilation cache on disk, warmed in the build
+// step.
+type wazeroEngine struct {
+	mode     string
+	cacheDir string
+}
 
 func init() {
-	engines["wazero:interp"] = wazeroEngine{"interp"}
-	engines["wazero:compiler"] = wazeroEngine{"compiler"}
+	for _, mode := range []string{"interp", "compiler", "cache"} {
+		engineFactories["wazero:"+mode] = func(cacheDir string) Engine { return wazeroEngine{mode, cacheDir} }
+	}
+	preparedExtension["wazero:cache"] = ".wasm"
 	register(20, func(env Env) []Runtime {
-		return []Runtime{runnerRuntime{"wazero:interp", env}, runnerRuntime{"wazero:compiler", env}}
+		return runnerRuntimes(env, "wazero:interp", "wazero:compiler", "wazero:cache")
 	})
 }
 
@@ -27,24 +36,58 @@ func (w wazeroEngine) Version() string {
 	return "wazero " + moduleVersion("github.com/tetratelabs/wazero")
 }
 
-func (w wazeroEngine) Run(ctx context.Context, wasm []byte, args []string, stdout, stderr io.Writer) (int, error) {
-	cfg := wazero.NewRuntimeConfigInterpreter()
-	if w.mode == "compiler" {
-		cfg = wazero.NewRuntimeConfigCompiler()
+func (w wazeroEngine) runtime(ctx context.Context) (wazero.Runtime, error) {
+	switch w.mode {
+	case "interp":
+		return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter()), nil
+	case "cache":
+		cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(w.cacheDir, "wazero"))
+		if err != nil {
+			return nil, err
+		}
+		return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().WithCompilationCache(cache)), nil
 	}
-	r := wazero.NewRuntimeWithConfig(ctx, cfg)
+	return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler()), nil
+}
+
+func (w wazeroEngine) Run(ctx context.Context, module string, args []string, stdout, stderr io.Writer) (int, error) {
+	wasm, err := os.ReadFile(module)
+	if err != nil {
+		return 0, err
+	}
+	r, err := w.runtime(ctx)
+	if err != nil {
+		return 0, err
+	}
 	defer r.Close(ctx)
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
 	mc := wazero.NewModuleConfig().
 		WithArgs(append([]string{"kernel"}, args...)...).
 		WithStdout(stdout).WithStderr(stderr).
 		WithSysWalltime().WithSysNanotime() // real clocks: the default is fake
-	_, err := r.InstantiateWithConfig(ctx, wasm, mc)
+	_, err = r.InstantiateWithConfig(ctx, wasm, mc)
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
 		return int(exit.ExitCode()), nil
 	}
 	return 0, err
+}
+
+// Prepare warms the compilation cache with the module and copies it to out.
+func (w wazeroEngine) Prepare(ctx context.Context, wasm, out string) error {
+	b, err := os.ReadFile(wasm)
+	if err != nil {
+		return err
+	}
+	r, err := w.runtime(ctx)
+	if err != nil {
+		return err
+	}
+	defer r.Close(ctx)
+	if _, err := r.CompileModule(ctx, b); err != nil {
+		return err
+	}
+	return os.WriteFile(out, b, 0o644)
 }
 
 // moduleVersion reports the version of a dependency built into this binary.
