@@ -43,7 +43,7 @@ type response struct {
 func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string) Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err := e.start(); err != nil {
+	if err := e.start(CPUsFrom(ctx)); err != nil {
 		return Result{ExitStatus: -1, Err: err}
 	}
 	answer := make(chan response, 1)
@@ -75,7 +75,7 @@ func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string)
 }
 
 // start launches the server process unless it is running.
-func (e *embeddedRuntime) start() error {
+func (e *embeddedRuntime) start(cpus []int) error {
 	if e.server != nil {
 		return nil
 	}
@@ -90,7 +90,7 @@ func (e *embeddedRuntime) start() error {
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	if err := startPinned(cmd, cpus); err != nil {
 		return fmt.Errorf("start embedded %s server: %w", e.id, err)
 	}
 	e.server, e.in, e.out = cmd, in, bufio.NewReaderSize(out, 1<<20)

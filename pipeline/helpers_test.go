@@ -19,6 +19,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if data := os.Getenv(childDataEnv); data != "" {
+		os.Exit(childRun(data))
+	}
 	testDir, _ = os.MkdirTemp("", "rtwasm-pipeline-test")
 	code := m.Run()
 	os.RemoveAll(testDir)

@@ -19,6 +19,7 @@ type Manifest struct {
 	Project     string                 `json:"project_commit"`
 	Started     time.Time              `json:"started"`
 	Finished    time.Time              `json:"finished"`
+	Resumes     int                    `json:"resumes"` // times an interrupted run was resumed
 	Experiments []string               `json:"experiments"`
 	Options     Options                `json:"options"`
 	HostStart   Host                   `json:"host_start"`

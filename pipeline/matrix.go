@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,11 @@ type cell struct {
 	binary     string // from the runtime's probe
 	rep        int
 	iterations int
+}
+
+// key identifies the cell within its run, for the journal.
+func (c cell) key() string {
+	return fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, Series(c.rt.ID(), c.rt.ColdStart()), c.rep)
 }
 
 // iterationsFor is how many init+kernel runs an experiment asks for:
@@ -47,67 +53,130 @@ func repsFor(exp string, o Options) int {
 }
 
 // RunExperiments measures the experiments over o's benchmarks and runtimes
-// with the built kernels, writes a new run directory and returns its path.
+// with the built kernels into a new run directory (or, with o.Resume, the
+// interrupted run of that id) and returns its path. Each sample is journaled
+// as soon as it is taken, so an interrupted run loses at most the one in flight.
 func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, log io.Writer) (string, error) {
-	runtimes := b.Runtimes
-	defer closeAll(runtimes)
-	run, err := newRunDir(o.DataDir)
+	defer closeAll(b.Runtimes)
+	run, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", err
 	}
+	probes := probeAll(ctx, b.Runtimes, &m, log)
+	cells, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	if err != nil {
+		return run, err
+	}
+	if err := WriteManifest(run, m); err != nil {
+		return run, err
+	}
+	j, done, err := openJournal(run)
+	if err != nil {
+		return run, err
+	}
+	defer j.Close()
+	progress := newProgress(log, len(cells), len(done))
+	for i, c := range cells {
+		if _, ok := done[c.key()]; ok {
+			continue
+		}
+		samples := measure(ctx, m.RunID, c, b, o)
+		for k := range samples {
+			samples[k].Order = int32(i)
+		}
+		if err := j.record(c.key(), samples); err != nil {
+			return run, err
+		}
+		done[c.key()] = samples
+		progress.step(c, samples[0])
+	}
+	return run, finish(run, m, unavailable, done)
+}
+
+// openRun creates the run directory and its manifest, or reopens the run
+// being resumed.
+func openRun(o Options, exps []string, b *Builds) (string, Manifest, error) {
+	if o.Resume != "" {
+		run := filepath.Join(o.DataDir, o.Resume)
+		m, err := ReadManifest(run)
+		if err != nil {
+			return "", m, fmt.Errorf("resume %s: %w", o.Resume, err)
+		}
+		m.Resumes++
+		return run, m, nil
+	}
+	run, err := newRunDir(o.DataDir)
 	m := Manifest{RunID: filepath.Base(run), Project: projectCommit(), Started: time.Now().UTC(),
-		Experiments: exps, Options: o, HostStart: ReadHost(), Compilers: b.Compilers.Provenances()}
+		Experiments: exps, Options: o, HostStart: ReadHost(), Compilers: b.Compilers.Provenances(),
+		Artifacts: artifactRecords(b, o.Benchmarks)}
+	return run, m, err
+}
+
+// probeAll asks every runtime whether it can run, recording the answers.
+func probeAll(ctx context.Context, runtimes []Runtime, m *Manifest, log io.Writer) []Probe {
 	probes := make([]Probe, len(runtimes))
+	m.Runtimes = nil
 	for i, r := range runtimes {
 		p := r.Probe(ctx)
 		probes[i] = p
-		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), ColdStart: r.ColdStart(), Available: p.Available,
-			Version: p.Version, Binary: p.Binary, Reason: p.Reason})
+		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), ColdStart: r.ColdStart(),
+			Available: p.Available, Version: p.Version, Binary: p.Binary, Reason: p.Reason})
 		if !p.Available {
-			fmt.Fprintf(log, "runtime %s unavailable: %s\n", r.ID(), p.Reason)
+			fmt.Fprintf(log, "runtime %s unavailable: %s\n", Series(r.ID(), r.ColdStart()), p.Reason)
 		}
 	}
-	m.Artifacts = artifactRecords(b, o.Benchmarks)
-	var rows []Sample
+	return probes
+}
+
+// plan lists the cells to measure in their seeded random order, and the rows
+// that record unavailable runtimes.
+func plan(runID string, o Options, exps []string, runtimes []Runtime, probes []Probe) ([]cell, []Sample, error) {
 	var cells []cell
+	var unavailable []Sample
 	for _, exp := range exps {
 		for _, name := range o.Benchmarks {
 			k, err := kernels.Lookup(name)
 			if err != nil {
-				return "", err
+				return nil, nil, err
 			}
 			for i, r := range runtimes {
-				p := probes[i]
-				if !p.Available {
-					s := baseSample(m.RunID, cell{exp: exp, kernel: k, rt: r, iterations: iterationsFor(exp, o)}, o.Dataset)
-					s.Status, s.Error = StatusUnavailable, p.Reason
-					rows = append(rows, s)
+				c := cell{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
+				if !probes[i].Available {
+					s := baseSample(runID, c, o.Dataset)
+					s.Status, s.Error, s.Order = StatusUnavailable, probes[i].Reason, -1
+					unavailable = append(unavailable, s)
 					continue
 				}
-				for rep := 1; rep <= repsFor(exp, o); rep++ {
-					cells = append(cells, cell{exp, k, r, p.Binary, rep, iterationsFor(exp, o)})
+				for c.rep = 1; c.rep <= repsFor(exp, o); c.rep++ {
+					cells = append(cells, c)
 				}
 			}
 		}
 	}
 	rand.New(rand.NewPCG(uint64(o.Seed), 0)).Shuffle(len(cells), func(i, j int) { cells[i], cells[j] = cells[j], cells[i] })
-	progress := newProgress(log, len(cells))
-	for i, c := range cells {
-		samples := measure(ctx, m.RunID, c, b, o)
-		for j := range samples {
-			samples[j].Order = int32(i)
-		}
+	return cells, unavailable, nil
+}
+
+// finish writes samples.parquet (rows in run order) and the final manifest.
+func finish(run string, m Manifest, unavailable []Sample, done map[string][]Sample) error {
+	rows := append([]Sample{}, unavailable...)
+	for _, samples := range done {
 		rows = append(rows, samples...)
-		progress.step(c, samples[0])
 	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Order != rows[j].Order {
+			return rows[i].Order < rows[j].Order
+		}
+		return rows[i].Iteration < rows[j].Iteration
+	})
 	if err := WriteSamples(filepath.Join(run, SamplesFile), rows); err != nil {
-		return run, err
+		return err
 	}
 	m.Finished, m.HostEnd = time.Now().UTC(), ReadHost()
 	if err := WriteManifest(run, m); err != nil {
-		return run, err
+		return err
 	}
-	return run, linkLatest(run)
+	return linkLatest(run)
 }
 
 // measure takes one cell's sample(s); failures become error rows.
@@ -117,7 +186,7 @@ func measure(ctx context.Context, runID string, c cell, b *Builds, o Options) []
 	if err != nil {
 		return []Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	ctx, cancel := context.WithTimeout(WithCPUs(ctx, o.CPUs), o.Timeout)
 	defer cancel()
 	res := c.rt.Run(ctx, input, []string{"--iterations", strconv.Itoa(c.iterations)})
 	base.LaunchNS = res.LaunchNS
@@ -226,31 +295,4 @@ func projectCommit() string {
 		commit += " (with uncommitted changes)"
 	}
 	return commit
-}
-
-// progress reports the matrix's advance as plain log lines with an ETA.
-type progress struct {
-	log   io.Writer
-	total int
-	done  int
-	start time.Time
-	next  int
-}
-
-func newProgress(log io.Writer, total int) *progress {
-	return &progress{log: log, total: total, start: time.Now()}
-}
-
-func (p *progress) step(c cell, s Sample) {
-	p.done++
-	if s.Status == StatusError {
-		fmt.Fprintf(p.log, "error: %s %s %s rep %d: %s\n", c.exp, c.kernel.Name, c.rt.ID(), c.rep, s.Error)
-	}
-	if p.done*10/max(p.total, 1) >= p.next || p.done == p.total {
-		p.next = p.done*10/max(p.total, 1) + 1
-		elapsed := time.Since(p.start)
-		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.total-p.done))
-		fmt.Fprintf(p.log, "[%d/%d] %s %s %s — elapsed %s, eta %s\n", p.done, p.total, c.exp, c.kernel.Name, c.rt.ID(),
-			elapsed.Round(time.Second), eta.Round(time.Second))
-	}
 }

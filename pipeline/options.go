@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ type Options struct {
 	Iterations    int             `json:"iterations"`     // init+kernel runs per prolonged process
 	Timeout       time.Duration   `json:"timeout_ns"`     // per sample
 	Seed          int64           `json:"seed"`           // shuffles the sample order
+	CPUs          []int           `json:"cpus"`           // every sample is pinned to these; empty: not pinned
+	Resume        string          `json:"-"`              // id of an interrupted run to complete
 	DataDir       string          `json:"-"`
 	BuildDir      string          `json:"-"`
 	CacheDir      string          `json:"-"`
@@ -52,12 +55,18 @@ var EnvVars = map[string]string{
 	"RTWASM_PROLONGED_REPS": "prolonged processes per benchmark × runtime",
 	"RTWASM_ITERATIONS":     "init+kernel runs in one prolonged process",
 	"RTWASM_TIMEOUT":        "per-sample time limit, a Go duration such as 90s",
+	"RTWASM_CPUS":           "CPUs every sample is pinned to, e.g. 1 or 2,3; none disables (default: the last CPU)",
 	"RTWASM_SEED":           "seed of the shuffled sample order (default: time-based, recorded)",
 	"RTWASM_DATA":           "where runs are written (default data/runs)",
 	"RTWASM_BUILD":          "build cache directory (default build)",
 	"RTWASM_CACHE":          "toolchain download cache (default ~/.cache/rtwasm)",
+	"RTWASM_RESUME":         "id of an interrupted run under RTWASM_DATA to complete (its own options are used)",
 	"RTWASM_RUN":            "the run directory that report renders (default $RTWASM_DATA/latest)",
 	"RTWASM_REFERENCE":      "reference dumps for verify (default ../shared/polybench/reference/<DATASET> if present, else kernels/reference/<DATASET>)",
+	"RTWASM_IWASM":          "WAMR iwasm builds, separated by commas or colons; each wamr mode runs on the build with the fewest other modes (default: iwasm on PATH)",
+	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
+	"RTWASM_WASMER":         "the Wasmer CLI for wasmer:* (default: wasmer on PATH)",
+	"RTWASM_WASMTIME":       "the Wasmtime CLI for wasmtime-cli:* (default: wasmtime on PATH)",
 }
 
 // LoadOptions reads the options from the environment.
@@ -79,6 +88,7 @@ func ParseOptions(getenv func(string) string) (Options, error) {
 	o.Profile = name
 	o.Seed = time.Now().UnixNano()
 	o.DataDir = orDefault(getenv("RTWASM_DATA"), "data/runs")
+	o.Resume = getenv("RTWASM_RESUME")
 	o.BuildDir = orDefault(getenv("RTWASM_BUILD"), "build")
 	o.CacheDir = getenv("RTWASM_CACHE")
 	if o.CacheDir == "" {
@@ -113,6 +123,12 @@ func ParseOptions(getenv func(string) string) (Options, error) {
 	if v := getenv("RTWASM_TIMEOUT"); v != "" {
 		if o.Timeout, err = time.ParseDuration(v); err != nil || o.Timeout <= 0 {
 			return o, fmt.Errorf("RTWASM_TIMEOUT=%q: want a positive Go duration such as 90s or 10m", v)
+		}
+	}
+	o.CPUs = []int{runtime.NumCPU() - 1}
+	if v := getenv("RTWASM_CPUS"); v != "" {
+		if o.CPUs, err = parseCPUs(v, runtime.NumCPU()); err != nil {
+			return o, err
 		}
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
@@ -194,4 +210,16 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// ResumeOptions returns the options an interrupted run was started with (its
+// manifest's), keeping this invocation's directories, and its experiments.
+func ResumeOptions(o Options) (Options, []string, error) {
+	m, err := ReadManifest(filepath.Join(o.DataDir, o.Resume))
+	if err != nil {
+		return o, nil, fmt.Errorf("RTWASM_RESUME=%s: %w", o.Resume, err)
+	}
+	r := m.Options
+	r.Resume, r.DataDir, r.BuildDir, r.CacheDir, r.Reference = o.Resume, o.DataDir, o.BuildDir, o.CacheDir, o.Reference
+	return r, m.Experiments, nil
 }

@@ -20,7 +20,7 @@ func runProcess(ctx context.Context, argv []string) Result {
 	cmd.WaitDelay = time.Second
 	res := Result{ExitStatus: -1}
 	res.LaunchNS = time.Now().UnixNano()
-	if err := cmd.Start(); err != nil {
+	if err := startPinned(cmd, CPUsFrom(ctx)); err != nil {
 		res.Err = fmt.Errorf("start %s: %w", argv[0], err)
 		return res
 	}
