@@ -1,16 +1,9 @@
 //go:build mage
 
-// rtwasm's tasks. Run `go tool mage -l` for this list, `go tool mage -h
-// TARGET` for one target. Options are RTWASM_* environment variables:
-//
-//	RTWASM_PROFILE     smoke | quick | paper (default smoke)
-//	RTWASM_BENCHMARKS  comma-separated kernels, or all
-//	RTWASM_RUNTIMES    comma-separated engine:mode ids, or all
-//	RTWASM_DATASET     MINI | SMALL | MEDIUM | LARGE | EXTRALARGE
-//	RTWASM_REPS, RTWASM_PROLONGED_REPS, RTWASM_ITERATIONS, RTWASM_TIMEOUT, RTWASM_SEED
-//	RTWASM_DATA        where runs go (default data/runs)
-//	RTWASM_RUN         the run that report renders (default $RTWASM_DATA/latest)
-//	RTWASM_BUILD, RTWASM_CACHE, RTWASM_REFERENCE
+// rtwasm's tasks: `go tool mage -l` lists them, `go tool mage -h TARGET`
+// explains one. Options are RTWASM_* environment variables (RTWASM_PROFILE,
+// RTWASM_BENCHMARKS, RTWASM_RUNTIMES, RTWASM_DATASET, …); `go tool mage
+// doctor` and the README list them all with their defaults.
 package main
 
 import (
@@ -34,8 +27,8 @@ var (
 	lastRun string
 )
 
-// Options reads the RTWASM_* variables; every target depends on it.
-func Options() (err error) {
+// loadOptions reads the RTWASM_* variables; every target depends on it.
+func loadOptions() (err error) {
 	opts, err = pipeline.LoadOptions()
 	return err
 }
@@ -43,7 +36,7 @@ func Options() (err error) {
 // Toolchain finds (downloading or installing where it may) the WASI, glibc
 // and musl C compilers and prints their provenance.
 func Toolchain(ctx context.Context) error {
-	mg.Deps(Options)
+	mg.Deps(loadOptions)
 	set, err := toolchain.Resolve(ctx, toolchain.Config{CacheDir: opts.CacheDir, Log: os.Stdout}, toolchain.Targets...)
 	if err != nil {
 		return err
@@ -60,9 +53,37 @@ func Toolchain(ctx context.Context) error {
 // Build compiles the selected kernels for every target the selected
 // runtimes need, plus the runner program; unchanged inputs compile nothing.
 func Build(ctx context.Context) (err error) {
-	mg.Deps(Options)
+	mg.Deps(loadOptions)
 	builds, err = pipeline.Build(ctx, opts, os.Stdout)
 	return err
+}
+
+// Resume completes the interrupted run RTWASM_RESUME=<run-id> with the
+// options it was started with, skipping every sample already taken.
+func Resume(ctx context.Context) error {
+	mg.Deps(loadOptions)
+	if opts.Resume == "" {
+		return fmt.Errorf("set RTWASM_RESUME to the id of the run to complete (a directory under %s)", opts.DataDir)
+	}
+	o, exps, err := pipeline.ResumeOptions(opts)
+	if err != nil {
+		return err
+	}
+	opts = o
+	return experiments(ctx, exps...)
+}
+
+// Doctor prints the profiles, the compilers and runtimes this host has (or
+// why not), Docker's state, the CPU frequency state and a fixed-frequency verdict.
+func Doctor(ctx context.Context) error {
+	mg.Deps(loadOptions)
+	return pipeline.Doctor(ctx, opts, os.Stdout)
+}
+
+// FixHost fixes the CPU frequency where Linux allows it (root, cpufreq):
+// performance governor, min = max = base frequency, turbo off.
+func FixHost() error {
+	return pipeline.FixHost(os.Stdout)
 }
 
 // Startup measures cold-start time (launch → main) into a new run.
@@ -96,7 +117,7 @@ func All(ctx context.Context) error {
 // Report renders the report of RTWASM_RUN (default: the run just made, else
 // $RTWASM_DATA/latest) from its samples.parquet and manifest.json alone.
 func Report() error {
-	mg.Deps(Options)
+	mg.Deps(loadOptions)
 	run := os.Getenv("RTWASM_RUN")
 	if run == "" {
 		run = lastRun

@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/rtwasm/rtwasm/toolchain"
+)
+
+// Doctor reports what this host can measure: the profiles, the compilers,
+// every runtime (available, or why not), the CPU frequency state, and a
+// verdict on whether timings are taken at a fixed frequency.
+func Doctor(ctx context.Context, o Options, w io.Writer) error {
+	printProfiles(w)
+	fmt.Fprintln(w, "\ncompilers:")
+	for _, t := range toolchain.Targets {
+		set, err := toolchain.Resolve(ctx, toolchain.Config{CacheDir: o.CacheDir, Log: io.Discard}, t)
+		if err != nil {
+			fmt.Fprintf(w, "  %-13s MISSING: %v\n", t, err)
+			continue
+		}
+		p := set[t].Provenance()
+		fmt.Fprintf(w, "  %-13s %s — %s (%s)\n", t, p.Name, p.Version, p.Source)
+	}
+	env := Env{EngineCache: filepath.Join(o.BuildDir, "engine-cache")}
+	runner, err := BuildRunner(ctx, filepath.Join(o.BuildDir, "bin"), io.Discard)
+	if err != nil {
+		fmt.Fprintf(w, "runner: %v\n", err)
+	}
+	env.Runner = runner
+	fmt.Fprintln(w, "\nruntimes:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range Registry(env) {
+		p := r.Probe(ctx)
+		state := "ok  " + p.Version
+		if !p.Available {
+			state = "unavailable: " + p.Reason
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.ID(), r.ColdStart(), state)
+	}
+	tw.Flush()
+	printHost(w, ReadHost())
+	return nil
+}
+
+func printProfiles(w io.Writer) {
+	fmt.Fprintln(w, "profiles (override any value with its RTWASM_* variable):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  profile\tdataset\treps\tprolonged reps\titerations\ttimeout")
+	for _, name := range sortedNames(Profiles) {
+		p := Profiles[name]
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%v\n", name, p.Dataset, p.Reps, p.ProlongedReps, p.Iterations, p.Timeout)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\noption variables:")
+	for _, name := range sortedNames(EnvVars) {
+		fmt.Fprintf(w, "  %-22s %s\n", name, EnvVars[name])
+	}
+}
+
+func printHost(w io.Writer, h Host) {
+	fmt.Fprintf(w, "\nhost: %s, %d cores, Linux %s, turbo %s\n", h.CPUModel, h.Cores, h.Kernel, h.Turbo)
+	for _, c := range h.CPUs {
+		fmt.Fprintf(w, "  cpu%d: governor %s, %d kHz (min %d, max %d)\n", c.CPU, c.Governor, c.CurKHz, c.MinKHz, c.MaxKHz)
+	}
+	if h.Note != "" {
+		fmt.Fprintf(w, "  %s\n", h.Note)
+	}
+	if h.FixedFrequency() {
+		fmt.Fprintln(w, "verdict: FIXED frequency — timings are comparable across runs")
+	} else {
+		fmt.Fprintln(w, "verdict: NOT fixed-frequency — timings may drift with frequency scaling; run `go tool mage fixhost` as root where cpufreq is exposed, or report the variance")
+	}
+}
