@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 }
 
 // testOptions are smoke options writing under the test directory.
-func testOptions(t *testing.T) Options {
+func testOptions(t testing.TB) Options {
 	o, err := ParseOptions(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func testOptions(t *testing.T) Options {
 }
 
 // builtKernels builds every kernel at MINI for every target, once per test binary.
-func builtKernels(t *testing.T) *Builds {
+func builtKernels(t testing.TB) *Builds {
 	t.Helper()
 	testBuildOnce.Do(func() {
 		o := testOptions(t)
