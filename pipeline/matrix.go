@@ -207,6 +207,10 @@ func samplesOf(base Sample, res Result) []Sample {
 		return []Sample{failed(base, res.ExitStatus, fmt.Errorf("asked for %d iterations, the kernel reported %d", base.Iterations, len(t.IterationEnds)))}
 	}
 	base.MainStartNS, base.MainEndNS, base.ClockResNS = t.MainStart, t.MainEnd, t.ClockRes
+	base.SwitchIteration, base.OptCompileNS, base.Note = int32(t.Switch), t.OptCompileNS, t.Note
+	if len(t.Tiers) > 0 {
+		base.Tier = t.Tiers[0]
+	}
 	base.StartupNS = t.MainStart - base.LaunchNS
 	base.ExecNS = t.MainEnd - t.MainStart
 	base.TotalNS = t.MainEnd - base.LaunchNS
@@ -221,6 +225,9 @@ func samplesOf(base Sample, res Result) []Sample {
 		rows[i].Iteration = int32(i + 1)
 		rows[i].IterationEndNS = end
 		rows[i].IterationNS = end - prev
+		if i < len(t.Tiers) {
+			rows[i].Tier = t.Tiers[i]
+		}
 		prev = end
 	}
 	return rows

@@ -15,6 +15,12 @@ type Timeline struct {
 	MainEnd       int64
 	IterationEnds []int64 // end of init+kernel run i+1
 	ClockRes      int64   // 0 when not reported
+
+	// Reported by the hybrid executor only.
+	Tiers        []string // tier of job i+1: fast | opt
+	Switch       int      // first job on the optimized tier; 0: never
+	OptCompileNS int64    // wall time of the optimizing compile
+	Note         string
 }
 
 // ParseTimeline reads the harness's "rtwasm <event> …" lines, ignoring any
@@ -35,6 +41,17 @@ func ParseTimeline(stdout []byte) (Timeline, error) {
 }
 
 func (t *Timeline) add(f []string) error {
+	switch {
+	case f[0] == "hybrid_note":
+		t.Note = strings.Join(f[1:], " ")
+		return nil
+	case f[0] == "tier" && len(f) == 3:
+		if f[1] != strconv.Itoa(len(t.Tiers)+1) {
+			return fmt.Errorf("tier of job %s out of sequence", f[1])
+		}
+		t.Tiers = append(t.Tiers, f[2])
+		return nil
+	}
 	nums := make([]int64, len(f)-1)
 	for i, s := range f[1:] {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -55,6 +72,10 @@ func (t *Timeline) add(f []string) error {
 		t.IterationEnds = append(t.IterationEnds, nums[1])
 	case f[0] == "main_end" && len(nums) == 1 && t.MainEnd == 0:
 		t.MainEnd = nums[0]
+	case f[0] == "hybrid_switch" && len(nums) == 1:
+		t.Switch = int(nums[0])
+	case f[0] == "hybrid_compile_ns" && len(nums) == 1:
+		t.OptCompileNS = nums[0]
 	default:
 		return fmt.Errorf("unexpected event")
 	}

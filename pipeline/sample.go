@@ -34,6 +34,14 @@ type Sample struct {
 	IterationNS    int64 `parquet:"iteration_ns" json:"iteration_ns"` // this iteration alone (prolonged)
 	ClockResNS     int64 `parquet:"clock_res_ns" json:"clock_res_ns"` // resolution the guest clock reports
 
+	// Hybrid executor only: the tier that ran this iteration (fast | opt),
+	// the first iteration on the optimized tier (0: never), the optimizing
+	// compile's wall time, and a note when it failed.
+	Tier            string `parquet:"tier" json:"tier"`
+	SwitchIteration int32  `parquet:"switch_iteration" json:"switch_iteration"`
+	OptCompileNS    int64  `parquet:"opt_compile_ns" json:"opt_compile_ns"`
+	Note            string `parquet:"note" json:"note"`
+
 	Status     string `parquet:"status" json:"status"` // ok | error | unavailable
 	ExitStatus int32  `parquet:"exit_status" json:"exit_status"`
 	Error      string `parquet:"error" json:"error"`

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+	"github.com/tetratelabs/wazero"
 )
 
 // wasmtimeEngine runs modules with wasmtime-go. The Engine is made once per
@@ -27,6 +28,15 @@ func init() {
 		engineFactories["wasmtime:"+mode] = func(cacheDir string) Engine {
 			return &wasmtimeEngine{mode: mode, cacheDir: cacheDir}
 		}
+	}
+	engineFactories["hybrid:pulley+cranelift"] = func(string) Engine {
+		return hybridEngine{version: "wasmtime-go " + moduleVersion("github.com/bytecodealliance/wasmtime-go/v39") + " Pulley → Cranelift",
+			fast: wasmtimeTierWith("pulley"), opt: wasmtimeTierWith("cranelift")}
+	}
+	engineFactories["hybrid:interp+cranelift"] = func(string) Engine {
+		return hybridEngine{version: "wazero " + moduleVersion("github.com/tetratelabs/wazero") + " interpreter → wasmtime-go " +
+			moduleVersion("github.com/bytecodealliance/wasmtime-go/v39") + " Cranelift",
+			fast: wazeroTierWith(wazero.NewRuntimeConfigInterpreter), opt: wasmtimeTierWith("cranelift")}
 	}
 }
 
@@ -90,7 +100,21 @@ func (w *wasmtimeEngine) Run(ctx context.Context, path string, args []string, st
 	if err != nil {
 		return 0, err
 	}
-	defer module.Close()
+	t := &wasmtimeTier{engine, module}
+	defer t.close(ctx)
+	return t.runJob(ctx, args, stdout, stderr)
+}
+
+// wasmtimeTier is a module compiled by one Wasmtime engine.
+type wasmtimeTier struct {
+	engine *wasmtime.Engine
+	module *wasmtime.Module
+}
+
+func (t *wasmtimeTier) close(context.Context) { t.module.Close() }
+
+// runJob instantiates the module in a fresh store and runs its _start.
+func (t *wasmtimeTier) runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	wasi := wasmtime.NewWasiConfig()
 	wasi.SetArgv(append([]string{"kernel"}, args...))
 	capture, err := redirect(wasi, stdout, stderr)
@@ -98,15 +122,15 @@ func (w *wasmtimeEngine) Run(ctx context.Context, path string, args []string, st
 		return 0, err
 	}
 	defer capture.cleanup()
-	store := wasmtime.NewStore(engine)
+	store := wasmtime.NewStore(t.engine)
 	defer store.Close()
 	store.SetWasi(wasi)
-	linker := wasmtime.NewLinker(engine)
+	linker := wasmtime.NewLinker(t.engine)
 	defer linker.Close()
 	if err := linker.DefineWasi(); err != nil {
 		return 0, err
 	}
-	instance, err := linker.Instantiate(store, module)
+	instance, err := linker.Instantiate(store, t.module)
 	if err != nil {
 		return 0, err
 	}
@@ -116,6 +140,23 @@ func (w *wasmtimeEngine) Run(ctx context.Context, path string, args []string, st
 		err = cerr
 	}
 	return status, err
+}
+
+// wasmtimeTierWith compiles with a fresh engine of the given mode, for the
+// hybrid executor.
+func wasmtimeTierWith(mode string) tierCompiler {
+	return func(ctx context.Context, wasm []byte) (tier, error) {
+		w := &wasmtimeEngine{mode: mode}
+		engine, err := w.load()
+		if err != nil {
+			return nil, err
+		}
+		module, err := wasmtime.NewModule(engine, wasm)
+		if err != nil {
+			return nil, err
+		}
+		return &wasmtimeTier{engine, module}, nil
+	}
 }
 
 // exitStatus separates a WASI proc_exit from a real failure.

@@ -59,19 +59,46 @@ func (w wazeroEngine) Run(ctx context.Context, module string, args []string, std
 	if err != nil {
 		return 0, err
 	}
-	defer r.Close(ctx)
+	t, err := newWazeroTier(ctx, r, wasm)
+	if err != nil {
+		return 0, err
+	}
+	defer t.close(ctx)
+	return t.runJob(ctx, args, stdout, stderr)
+}
+
+// wazeroTier is a module compiled by one wazero runtime, ready to instantiate.
+type wazeroTier struct {
+	r        wazero.Runtime
+	compiled wazero.CompiledModule
+}
+
+// newWazeroTier compiles wasm with r (taking ownership of r).
+func newWazeroTier(ctx context.Context, r wazero.Runtime, wasm []byte) (*wazeroTier, error) {
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
-	mc := wazero.NewModuleConfig().
+	compiled, err := r.CompileModule(ctx, wasm)
+	if err != nil {
+		r.Close(ctx)
+		return nil, err
+	}
+	return &wazeroTier{r, compiled}, nil
+}
+
+// runJob instantiates the module afresh and runs its _start with args.
+func (t *wazeroTier) runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	mc := wazero.NewModuleConfig().WithName("").
 		WithArgs(append([]string{"kernel"}, args...)...).
 		WithStdout(stdout).WithStderr(stderr).
 		WithSysWalltime().WithSysNanotime() // real clocks: the default is fake
-	_, err = r.InstantiateWithConfig(ctx, wasm, mc)
+	_, err := t.r.InstantiateModule(ctx, t.compiled, mc)
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
 		return int(exit.ExitCode()), nil
 	}
 	return 0, err
 }
+
+func (t *wazeroTier) close(ctx context.Context) { t.r.Close(ctx) }
 
 // Prepare warms the compilation cache with the module and copies it to out.
 func (w wazeroEngine) Prepare(ctx context.Context, wasm, out string) error {

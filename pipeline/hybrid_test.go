@@ -1,0 +1,126 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeTier stands in for a compiled module: each job prints a valid
+// harness protocol and calls onJob, so the tests control timing.
+type fakeTier struct {
+	name  string
+	jobs  *[]string
+	onJob func(job int)
+}
+
+func (f fakeTier) runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	*f.jobs = append(*f.jobs, f.name)
+	now := time.Now().UnixNano()
+	fmt.Fprintf(stdout, "rtwasm main_start %d\nrtwasm iteration 1 %d\nrtwasm main_end %d\n", now, now+1, now+2)
+	if f.onJob != nil {
+		f.onJob(len(*f.jobs))
+	}
+	return 0, nil
+}
+
+func (f fakeTier) close(context.Context) {}
+
+func runFakeHybrid(t *testing.T, h hybridEngine, iterations int) Timeline {
+	t.Helper()
+	var out bytes.Buffer
+	status, err := h.Run(context.Background(), "testdata/launcher.c", []string{"--iterations", fmt.Sprint(iterations)}, &out, io.Discard)
+	if err != nil || status != 0 {
+		t.Fatalf("status %d, error %v", status, err)
+	}
+	tl, err := ParseTimeline(out.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	return tl
+}
+
+// TestHybridSwitchesAtFirstBoundaryAfterReady: the optimized compile is held
+// until job 2 has run; jobs 1–2 run fast, job 3 onwards optimized.
+func TestHybridSwitchesAtFirstBoundaryAfterReady(t *testing.T) {
+	var jobs []string
+	release, compiled := make(chan struct{}), make(chan struct{})
+	h := hybridEngine{
+		fast: func(context.Context, []byte) (tier, error) {
+			return fakeTier{"fast", &jobs, func(job int) {
+				if job == 2 {
+					close(release)
+					<-compiled
+					time.Sleep(50 * time.Millisecond) // let the compile goroutine deliver its result
+				}
+			}}, nil
+		},
+		opt: func(context.Context, []byte) (tier, error) {
+			<-release
+			defer close(compiled)
+			return fakeTier{"opt", &jobs, nil}, nil
+		},
+	}
+	tl := runFakeHybrid(t, h, 5)
+	if got := strings.Join(jobs, ","); got != "fast,fast,opt,opt,opt" {
+		t.Fatalf("jobs ran on %s, want fast,fast,opt,opt,opt", got)
+	}
+	if tl.Switch != 3 || strings.Join(tl.Tiers, ",") != "fast,fast,opt,opt,opt" || tl.OptCompileNS <= 0 {
+		t.Fatalf("reported switch %d, tiers %v, compile %d ns", tl.Switch, tl.Tiers, tl.OptCompileNS)
+	}
+	rows := samplesOf(Sample{Experiment: Prolonged, Iterations: 5}, Result{Stdout: encodeTimeline(tl)})
+	if len(rows) != 5 || rows[1].Tier != "fast" || rows[2].Tier != "opt" || rows[4].SwitchIteration != 3 {
+		t.Fatalf("rows do not record the switch: %+v", rows)
+	}
+}
+
+// TestHybridFailedOptimizedCompileStaysFast: the run completes on the fast
+// tier and says why.
+func TestHybridFailedOptimizedCompileStaysFast(t *testing.T) {
+	var jobs []string
+	h := hybridEngine{
+		fast: func(context.Context, []byte) (tier, error) { return fakeTier{"fast", &jobs, nil}, nil },
+		opt:  func(context.Context, []byte) (tier, error) { return nil, errors.New("out of memory in codegen") },
+	}
+	tl := runFakeHybrid(t, h, 4)
+	if got := strings.Join(jobs, ","); got != "fast,fast,fast,fast" {
+		t.Fatalf("jobs ran on %s", got)
+	}
+	if tl.Switch != 0 || !strings.Contains(tl.Note, "out of memory in codegen") || len(tl.IterationEnds) != 4 {
+		t.Fatalf("switch %d, note %q, %d iterations", tl.Switch, tl.Note, len(tl.IterationEnds))
+	}
+}
+
+func TestHybridStartupOnlyCompilesNothing(t *testing.T) {
+	var jobs []string
+	h := hybridEngine{
+		fast: func(context.Context, []byte) (tier, error) { return fakeTier{"fast", &jobs, nil}, nil },
+		opt: func(context.Context, []byte) (tier, error) {
+			t.Error("an optimizing compile started for a start-up-only run")
+			return nil, nil
+		},
+	}
+	var out bytes.Buffer
+	if _, err := h.Run(context.Background(), "testdata/launcher.c", []string{"--iterations", "0"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "rtwasm main_end") {
+		t.Fatalf("no main_end:\n%s", out.String())
+	}
+}
+
+// encodeTimeline writes a timeline back in the protocol, tiers included.
+func encodeTimeline(t Timeline) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "rtwasm main_start %d\n", t.MainStart)
+	for i, end := range t.IterationEnds {
+		fmt.Fprintf(&b, "rtwasm tier %d %s\nrtwasm iteration %d %d\n", i+1, t.Tiers[i], i+1, end)
+	}
+	fmt.Fprintf(&b, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\nrtwasm main_end %d\n", t.Switch, t.OptCompileNS, t.MainEnd)
+	return b.Bytes()
+}
