@@ -132,6 +132,32 @@ func Report() error {
 	return err
 }
 
+// Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
+// they are measured against run the startup and prolonged experiments (process
+// model, all CPUs unless RTWASM_CPUS says otherwise), then it prints per
+// kernel job-1 latency ÷ the fastest-start runtime's and steady state ÷
+// Cranelift's. Use RTWASM_DATASET=SMALL or MEDIUM for the targets.
+func Hybrid(ctx context.Context) error {
+	mg.Deps(loadOptions)
+	if os.Getenv("RTWASM_RUNTIMES") == "" {
+		opts.Runtimes = []string{"hybrid:interp+compiler", "hybrid:pulley+cranelift", "hybrid:interp+cranelift",
+			"wazero:interp", "wazero:compiler", "wasmtime:pulley", "wasmtime:cranelift"}
+	}
+	if os.Getenv("RTWASM_CPUS") == "" {
+		opts.CPUs = nil
+	}
+	opts.ColdStarts = []string{pipeline.ColdProcess}
+	if err := experiments(ctx, pipeline.Startup, pipeline.Prolonged); err != nil {
+		return err
+	}
+	rows, err := pipeline.ReadSamples(filepath.Join(lastRun, pipeline.SamplesFile))
+	if err != nil {
+		return err
+	}
+	reports.PrintHybridRatios(os.Stdout, reports.HybridRatios(rows))
+	return nil
+}
+
 // Verify runs every kernel with its dump switch on every available runtime
 // and compares the output with the reference dumps byte for byte.
 func Verify(ctx context.Context) error {
