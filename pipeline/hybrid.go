@@ -15,9 +15,11 @@ import (
 
 // The hybrid tier-up executor: the first job starts at once on a fast tier
 // while an optimizing compile runs concurrently; at the first job boundary
-// after the optimized module is ready, the remaining jobs run on it. A job
-// is one init+kernel run in a fresh instance (PolyBench re-initialises its
-// data every run, so switching between jobs is exact).
+// after the optimized module is ready, the remaining jobs run on it. Each
+// tier's instance runs the harness's _start once (start-up only), then one
+// rtwasm_job call per job, so jobs rerun in the same instance as the
+// prolonged test's iterations do; PolyBench re-initialises its data every
+// job, so switching instances between jobs is exact.
 //
 //	hybrid:interp+compiler    wazero interpreter, then wazero's compiler
 //	hybrid:pulley+cranelift   Wasmtime's Pulley, then Cranelift (runner with Wasmtime)
@@ -26,7 +28,8 @@ import (
 // Besides the harness protocol, the executor reports "rtwasm tier <job>
 // fast|opt", "rtwasm hybrid_switch <job>" (0: never switched),
 // "rtwasm hybrid_compile_ns <ns>" and, when the optimizing compile failed,
-// "rtwasm hybrid_note <text>".
+// "rtwasm hybrid_note <text>". main_start comes from the guest; iteration and
+// main_end times are taken by the host on the same clock after each call.
 func init() {
 	engineFactories["hybrid:interp+compiler"] = func(string) Engine {
 		return hybridEngine{version: "wazero " + moduleVersion("github.com/tetratelabs/wazero") + " interpreter → compiler",
@@ -35,12 +38,6 @@ func init() {
 	register(40, func(env Env) []Runtime {
 		return runnerRuntimes(env, "hybrid:interp+compiler", "hybrid:pulley+cranelift", "hybrid:interp+cranelift")
 	})
-}
-
-// tier is a compiled module that runs jobs, each in a fresh instance.
-type tier interface {
-	runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error)
-	close(ctx context.Context)
 }
 
 type tierCompiler func(ctx context.Context, wasm []byte) (tier, error)
@@ -90,95 +87,110 @@ func (h hybridEngine) Run(ctx context.Context, module string, args []string, std
 		return 0, err
 	}
 	defer fast.close(ctx)
-	run := hybridRun{current: fast, ready: ready, out: stdout}
-	status, err := run.jobs(ctx, iterations, dump, stderr)
-	run.finish(ctx)
-	return status, err
-}
-
-// hybridRun is one execution: which tier is current, and what it reported.
-type hybridRun struct {
-	current  tier
-	ready    chan optimized
-	opt      *optimized // set once the compile has finished
-	switched int        // job that first ran optimized; 0: none
-	lastEnd  int64      // main_end of the last job
-	out      io.Writer
-}
-
-// jobs runs max(iterations, 1) jobs (one start-up-only job for 0) and
-// writes the combined protocol.
-func (h *hybridRun) jobs(ctx context.Context, iterations int, dump bool, stderr io.Writer) (int, error) {
-	for job := 1; job <= max(iterations, 1); job++ {
-		h.tierUp(job)
-		jobArgs := []string{"--iterations", strconv.Itoa(min(iterations, 1))}
-		if dump && job == max(iterations, 1) {
-			jobArgs = append(jobArgs, "--dump")
+	run := hybridRun{ready: ready, out: stdout, stderr: stderr}
+	defer run.finish(ctx)
+	if err := run.startOn(ctx, fast); err != nil {
+		return 0, err
+	}
+	for job := 1; job <= iterations; job++ {
+		if err := run.job(ctx, job); err != nil {
+			return 0, err
 		}
-		var out bytes.Buffer
-		status, err := h.current.runJob(ctx, jobArgs, &out, stderr)
-		if err != nil || status != 0 {
-			h.out.Write(out.Bytes())
-			return status, err
-		}
-		t, err := ParseTimeline(out.Bytes())
-		if err != nil {
-			return 0, fmt.Errorf("job %d: %w", job, err)
-		}
-		h.report(job, iterations, t)
+	}
+	if dump && iterations > 0 {
+		return 0, run.current.call(ctx, "rtwasm_dump")
 	}
 	return 0, nil
 }
 
-// tierUp switches to the optimized tier if its compile has finished.
-func (h *hybridRun) tierUp(job int) {
+// hybridRun is one execution: the current instance, and the optimized tier
+// once its compile has finished.
+type hybridRun struct {
+	current  instance
+	ready    chan optimized
+	opt      *optimized // set once the compile has finished
+	switched int        // job that first ran optimized; 0: none
+	note     string
+	out      io.Writer
+	stderr   io.Writer
+}
+
+// startOn instantiates t and runs the harness start-up; the first call also
+// reports main_start.
+func (h *hybridRun) startOn(ctx context.Context, t tier) error {
+	var out bytes.Buffer
+	inst, err := t.start(ctx, []string{"--iterations", "0"}, &out, h.stderr)
+	if err != nil {
+		return err
+	}
+	if h.current == nil {
+		tl, err := ParseTimeline(out.Bytes())
+		if err != nil {
+			inst.close(ctx)
+			return err
+		}
+		fmt.Fprintf(h.out, "rtwasm main_start %d\nrtwasm clock_resolution %d\n", tl.MainStart, tl.ClockRes)
+	} else {
+		h.current.close(ctx)
+	}
+	h.current = inst
+	return nil
+}
+
+// job tiers up if it can, then runs one init+kernel and reports its end.
+func (h *hybridRun) job(ctx context.Context, job int) error {
+	h.tierUp(ctx, job)
+	tierName := "fast"
+	if h.switched > 0 {
+		tierName = "opt"
+	}
+	if err := h.current.call(ctx, "rtwasm_job"); err != nil {
+		return fmt.Errorf("job %d on the %s tier: %w", job, tierName, err)
+	}
+	fmt.Fprintf(h.out, "rtwasm tier %d %s\nrtwasm iteration %d %d\n", job, tierName, job, time.Now().UnixNano())
+	return nil
+}
+
+// tierUp moves to the optimized tier if its compile has finished.
+func (h *hybridRun) tierUp(ctx context.Context, job int) {
 	if h.opt != nil {
 		return
 	}
 	select {
 	case o := <-h.ready:
 		h.opt = &o
-		if o.err == nil {
-			h.current, h.switched = o.tier, job
+		if o.err != nil {
+			return // finish reports it
+		}
+		if err := h.startOn(ctx, o.tier); err != nil {
+			h.note = "optimized instance failed to start, all jobs ran on the fast tier: " + err.Error()
+		} else {
+			h.switched = job
 		}
 	default:
 	}
 }
 
-func (h *hybridRun) report(job, iterations int, t Timeline) {
-	if job == 1 {
-		fmt.Fprintf(h.out, "rtwasm main_start %d\nrtwasm clock_resolution %d\n", t.MainStart, t.ClockRes)
-	}
-	tierName := "fast"
-	if h.switched > 0 {
-		tierName = "opt"
-	}
-	fmt.Fprintf(h.out, "rtwasm tier %d %s\n", job, tierName)
-	if iterations > 0 {
-		fmt.Fprintf(h.out, "rtwasm iteration %d %d\n", job, t.IterationEnds[0])
-	}
-	if job == max(iterations, 1) {
-		h.lastEnd = t.MainEnd
-	}
-}
-
 // finish waits for the optimizing compile (so none outlives the request),
-// reports the switch, and closes the optimized tier.
+// reports the switch and main_end, and releases the instances.
 func (h *hybridRun) finish(ctx context.Context) {
 	if h.opt == nil {
 		o := <-h.ready
 		h.opt = &o
 	}
-	fmt.Fprintf(h.out, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\n", h.switched, h.opt.elapsed.Nanoseconds())
-	if errors.Is(h.opt.err, errStartupOnly) {
-		// no optimizing compile was started
-	} else if h.opt.err != nil {
-		fmt.Fprintf(h.out, "rtwasm hybrid_note optimizing compile failed, all jobs ran on the fast tier: %v\n", h.opt.err)
-	} else {
-		h.opt.tier.close(ctx)
+	if h.opt.err != nil && !errors.Is(h.opt.err, errStartupOnly) {
+		h.note = "optimizing compile failed, all jobs ran on the fast tier: " + h.opt.err.Error()
 	}
-	if h.lastEnd != 0 {
-		fmt.Fprintf(h.out, "rtwasm main_end %d\n", h.lastEnd)
+	fmt.Fprintf(h.out, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\n", h.switched, h.opt.elapsed.Nanoseconds())
+	if h.note != "" {
+		fmt.Fprintf(h.out, "rtwasm hybrid_note %s\n", h.note)
+	}
+	if h.current != nil {
+		fmt.Fprintf(h.out, "rtwasm main_end %d\n", time.Now().UnixNano())
+		h.current.close(ctx)
+	}
+	if h.opt.err == nil {
+		h.opt.tier.close(ctx)
 	}
 }
 

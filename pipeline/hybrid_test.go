@@ -11,25 +11,33 @@ import (
 	"time"
 )
 
-// fakeTier stands in for a compiled module: each job prints a valid
-// harness protocol and calls onJob, so the tests control timing.
+// fakeTier stands in for a compiled module: its start-up prints a valid
+// harness protocol and each job calls onJob, so the tests control timing.
 type fakeTier struct {
 	name  string
 	jobs  *[]string
 	onJob func(job int)
 }
 
-func (f fakeTier) runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	*f.jobs = append(*f.jobs, f.name)
+func (f fakeTier) start(ctx context.Context, args []string, stdout, stderr io.Writer) (instance, error) {
 	now := time.Now().UnixNano()
-	fmt.Fprintf(stdout, "rtwasm main_start %d\nrtwasm iteration 1 %d\nrtwasm main_end %d\n", now, now+1, now+2)
-	if f.onJob != nil {
-		f.onJob(len(*f.jobs))
-	}
-	return 0, nil
+	fmt.Fprintf(stdout, "rtwasm main_start %d\nrtwasm main_end %d\n", now, now+1)
+	return fakeInstance{f}, nil
 }
 
 func (f fakeTier) close(context.Context) {}
+
+type fakeInstance struct{ fakeTier }
+
+func (f fakeInstance) call(ctx context.Context, name string) error {
+	if name == "rtwasm_job" {
+		*f.jobs = append(*f.jobs, f.name)
+		if f.onJob != nil {
+			f.onJob(len(*f.jobs))
+		}
+	}
+	return nil
+}
 
 func runFakeHybrid(t *testing.T, h hybridEngine, iterations int) Timeline {
 	t.Helper()

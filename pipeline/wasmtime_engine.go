@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 	"github.com/tetratelabs/wazero"
@@ -102,7 +101,7 @@ func (w *wasmtimeEngine) Run(ctx context.Context, path string, args []string, st
 	}
 	t := &wasmtimeTier{engine, module}
 	defer t.close(ctx)
-	return t.runJob(ctx, args, stdout, stderr)
+	return runStart(ctx, t, args, stdout, stderr)
 }
 
 // wasmtimeTier is a module compiled by one Wasmtime engine.
@@ -113,33 +112,60 @@ type wasmtimeTier struct {
 
 func (t *wasmtimeTier) close(context.Context) { t.module.Close() }
 
-// runJob instantiates the module in a fresh store and runs its _start.
-func (t *wasmtimeTier) runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+// start instantiates the module in a fresh store and runs its _start.
+func (t *wasmtimeTier) start(ctx context.Context, args []string, stdout, stderr io.Writer) (instance, error) {
 	wasi := wasmtime.NewWasiConfig()
 	wasi.SetArgv(append([]string{"kernel"}, args...))
 	capture, err := redirect(wasi, stdout, stderr)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer capture.cleanup()
-	store := wasmtime.NewStore(t.engine)
-	defer store.Close()
-	store.SetWasi(wasi)
-	linker := wasmtime.NewLinker(t.engine)
-	defer linker.Close()
-	if err := linker.DefineWasi(); err != nil {
-		return 0, err
+	w := &wasmtimeInstance{store: wasmtime.NewStore(t.engine), linker: wasmtime.NewLinker(t.engine), capture: capture, stderr: stderr}
+	w.store.SetWasi(wasi)
+	if err := w.linker.DefineWasi(); err != nil {
+		w.close(ctx)
+		return nil, err
 	}
-	instance, err := linker.Instantiate(store, t.module)
-	if err != nil {
-		return 0, err
+	if w.inst, err = w.linker.Instantiate(w.store, t.module); err == nil {
+		_, err = w.inst.GetFunc(w.store, "_start").Call(w.store)
 	}
-	_, err = instance.GetFunc(store, "_start").Call(store)
-	status, err := exitStatus(err)
-	if cerr := capture.copy(stdout, stderr); err == nil {
+	if cerr := capture.copyOut(stdout); err == nil {
 		err = cerr
 	}
-	return status, err
+	if status, exited := exitStatusOf(err); exited {
+		w.close(ctx)
+		return nil, exitStatus(status)
+	}
+	if err != nil {
+		w.close(ctx)
+		return nil, err
+	}
+	return w, nil
+}
+
+// wasmtimeInstance is an instance whose _start has returned.
+type wasmtimeInstance struct {
+	store   *wasmtime.Store
+	linker  *wasmtime.Linker
+	inst    *wasmtime.Instance
+	capture *captured
+	stderr  io.Writer
+}
+
+func (w *wasmtimeInstance) call(ctx context.Context, name string) error {
+	f := w.inst.GetFunc(w.store, name)
+	if f == nil {
+		return fmt.Errorf("the module exports no %s (rebuild it with the current harness)", name)
+	}
+	_, err := f.Call(w.store)
+	return err
+}
+
+func (w *wasmtimeInstance) close(context.Context) {
+	w.capture.copyErr(w.stderr)
+	w.capture.cleanup()
+	w.linker.Close()
+	w.store.Close()
 }
 
 // wasmtimeTierWith compiles with a fresh engine of the given mode, for the
@@ -159,15 +185,15 @@ func wasmtimeTierWith(mode string) tierCompiler {
 	}
 }
 
-// exitStatus separates a WASI proc_exit from a real failure.
-func exitStatus(err error) (int, error) {
+// exitStatusOf separates a WASI proc_exit from a real failure.
+func exitStatusOf(err error) (int, bool) {
 	var werr *wasmtime.Error
 	if errors.As(err, &werr) {
 		if status, ok := werr.ExitStatus(); ok {
-			return int(status), nil
+			return int(status), true
 		}
 	}
-	return 0, err
+	return 0, false
 }
 
 // Prepare serializes the compiled module (aot) or compiles it once with the
@@ -217,22 +243,19 @@ func redirect(wasi *wasmtime.WasiConfig, stdout, stderr io.Writer) (*captured, e
 	return c, wasi.SetStderrFile(c.stderr)
 }
 
-func (c *captured) copy(stdout, stderr io.Writer) error {
+// copyOut and copyErr hand the guest's captured output to the host.
+func (c *captured) copyOut(w io.Writer) error { return c.copyFile(c.stdout, w) }
+func (c *captured) copyErr(w io.Writer) error { return c.copyFile(c.stderr, w) }
+
+func (c *captured) copyFile(path string, w io.Writer) error {
 	if c.dir == "" {
 		return nil
 	}
-	var errs []string
-	for path, w := range map[string]io.Writer{c.stdout: stdout, c.stderr: stderr} {
-		if b, err := os.ReadFile(path); err != nil {
-			errs = append(errs, err.Error())
-		} else {
-			w.Write(b)
-		}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		_, err = w.Write(b)
 	}
-	if errs != nil {
-		return errors.New(strings.Join(errs, "; "))
-	}
-	return nil
+	return err
 }
 
 func (c *captured) cleanup() {

@@ -3,12 +3,14 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"github.com/tetratelabs/wazero/sys"
 )
@@ -64,7 +66,7 @@ func (w wazeroEngine) Run(ctx context.Context, module string, args []string, std
 		return 0, err
 	}
 	defer t.close(ctx)
-	return t.runJob(ctx, args, stdout, stderr)
+	return runStart(ctx, t, args, stdout, stderr)
 }
 
 // wazeroTier is a module compiled by one wazero runtime, ready to instantiate.
@@ -84,19 +86,36 @@ func newWazeroTier(ctx context.Context, r wazero.Runtime, wasm []byte) (*wazeroT
 	return &wazeroTier{r, compiled}, nil
 }
 
-// runJob instantiates the module afresh and runs its _start with args.
-func (t *wazeroTier) runJob(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+// start instantiates the module afresh and runs its _start with args.
+func (t *wazeroTier) start(ctx context.Context, args []string, stdout, stderr io.Writer) (instance, error) {
 	mc := wazero.NewModuleConfig().WithName("").
 		WithArgs(append([]string{"kernel"}, args...)...).
 		WithStdout(stdout).WithStderr(stderr).
 		WithSysWalltime().WithSysNanotime() // real clocks: the default is fake
-	_, err := t.r.InstantiateModule(ctx, t.compiled, mc)
+	mod, err := t.r.InstantiateModule(ctx, t.compiled, mc)
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
-		return int(exit.ExitCode()), nil
+		return nil, exitStatus(exit.ExitCode())
 	}
-	return 0, err
+	if err != nil {
+		return nil, err
+	}
+	return wazeroInstance{mod}, nil
 }
+
+// wazeroInstance is a module whose _start has returned.
+type wazeroInstance struct{ mod api.Module }
+
+func (w wazeroInstance) call(ctx context.Context, name string) error {
+	f := w.mod.ExportedFunction(name)
+	if f == nil {
+		return fmt.Errorf("the module exports no %s (rebuild it with the current harness)", name)
+	}
+	_, err := f.Call(ctx)
+	return err
+}
+
+func (w wazeroInstance) close(ctx context.Context) { w.mod.Close(ctx) }
 
 func (t *wazeroTier) close(ctx context.Context) { t.r.Close(ctx) }
 

@@ -5,7 +5,11 @@
  *   rtwasm clock_resolution <ns>
  *   rtwasm iteration <i> <ns>      after init+kernel number i (1-based)
  *   rtwasm main_end <ns>
- * Options: --iterations N (default 1; 0 measures start-up alone), --dump. */
+ * Options: --iterations N (default 1; 0 measures start-up alone), --dump.
+ *
+ * WebAssembly builds also export rtwasm_job (one init+kernel run) and
+ * rtwasm_dump, so that a host can rerun jobs in the same instance after
+ * _start has returned (the hybrid executor does). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,3 +92,15 @@ void dump_double_newline_after(double value, long key) {
 	if (key % 20 == 0)
 		fputc('\n', stderr);
 }
+
+#ifdef __wasm__
+__attribute__((export_name("rtwasm_job"))) void rtwasm_job(void) {
+	kernel_init();
+	kernel_run();
+}
+
+__attribute__((export_name("rtwasm_dump"))) void rtwasm_dump(void) {
+	kernel_dump();
+	fflush(stderr);
+}
+#endif
