@@ -7,7 +7,7 @@ import (
 )
 
 // TestVerifyMINI: every kernel's dump equals the reference byte for byte on
-// native glibc, native musl, and wazero's interpreter and compiler.
+// every registered runtime, except those unavailable here, which must say why.
 func TestVerifyMINI(t *testing.T) {
 	b := builtKernels(t)
 	o := testOptions(t)
@@ -23,7 +23,12 @@ func TestVerifyMINI(t *testing.T) {
 		t.Fatalf("%d checks failed:\n%s", n, out.String())
 	}
 	for _, c := range checks {
-		if c.Status != StatusOK {
+		switch {
+		case c.Status == StatusOK:
+		case c.Status == StatusUnavailable && c.Detail != "" && externalCLI(c.Runtime) && c.Benchmark == o.Benchmarks[0]:
+			t.Logf("not verified, unavailable here: %s: %s", c.Runtime, c.Detail) // an external CLI not installed
+		case c.Status == StatusUnavailable && c.Detail != "" && externalCLI(c.Runtime):
+		default:
 			t.Errorf("%s on %s: %s %s", c.Benchmark, c.Runtime, c.Status, c.Detail)
 		}
 	}
@@ -40,4 +45,15 @@ func TestFirstDifference(t *testing.T) {
 	if d := FirstDifference([]byte("a\n"), []byte("a\nextra\n")); !strings.Contains(d, "end of output") {
 		t.Fatalf("difference %q, want the missing end named", d)
 	}
+}
+
+// externalCLI tells the runtimes whose binaries cannot be installed on this
+// project's machines (no package exists); every other runtime must run here.
+func externalCLI(series string) bool {
+	for _, prefix := range []string{"wamr:", "wasmer:", "wasmtime-cli:"} {
+		if strings.HasPrefix(series, prefix) {
+			return true
+		}
+	}
+	return false
 }
