@@ -126,7 +126,7 @@ func (b *Builds) prepare(ctx context.Context, benchmarks []string, dir string, l
 		}
 		for _, name := range benchmarks {
 			key := buildKey(name, r.ID())
-			wasm, err := b.Artifact(name, toolchain.Wasm)
+			wasm, err := b.Artifact(name, r.Target()) // the .wasm, or the musl binary of a container runtime
 			path := ""
 			if err == nil {
 				path, err = p.Prepare(ctx, wasm, filepath.Join(dir, r.ID()))

@@ -1,0 +1,187 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+
+	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/toolchain"
+)
+
+// dockerForTest returns a docker:engine given every MINI kernel, as the
+// build step gives them, or skips the test when no Engine is reachable.
+func dockerForTest(t *testing.T) *dockerEngine {
+	t.Helper()
+	b := builtKernels(t)
+	d := newDockerEngine()
+	t.Cleanup(func() { d.Close() })
+	if p := d.Probe(context.Background()); !p.Available {
+		t.Skip("docker:engine unavailable: " + p.Reason)
+	}
+	for _, name := range kernels.Names() {
+		d.Prepare(context.Background(), muslKernel(t, b, name), t.TempDir())
+	}
+	return d
+}
+
+func muslKernel(t *testing.T, b *Builds, name string) toolchain.Artifact {
+	t.Helper()
+	a, err := b.Artifact(name, toolchain.Musl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// assertNoContainers fails when a container of this process remains.
+func assertNoContainers(t *testing.T, d *dockerEngine) {
+	t.Helper()
+	cli, err := d.client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := cli.ContainerList(context.Background(), container.ListOptions{All: true,
+		Filters: filters.NewArgs(filters.Arg("label", labelRun+"="+containerRun))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		t.Errorf("container %s (%s, %s) left behind", c.Names, c.State, c.Command)
+	}
+}
+
+// TestDockerImageBuild: one labelled image holds busybox and every kernel;
+// a second runtime with the same inputs finds it instead of building.
+func TestDockerImageBuild(t *testing.T) {
+	d := dockerForTest(t)
+	p := d.Probe(context.Background())
+	if !p.Available {
+		t.Fatal(p.Reason)
+	}
+	if !strings.Contains(p.Version, "image FROM ") || !strings.Contains(p.Binary, imageRepo+":") || !strings.Contains(p.Binary, "sha256:") {
+		t.Errorf("probe %+v does not name the image, its base and id", p)
+	}
+	cli, _ := d.client()
+	info, err := cli.ImageInspect(context.Background(), d.image.tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Config.Labels[labelRtwasm] != "1" || len(info.Config.Labels[labelInputs]) != 64 {
+		t.Errorf("image labels %v, want %s=1 and the inputs digest", info.Config.Labels, labelRtwasm)
+	}
+	if info.Size < 1e5 || info.Size > 30e6 {
+		t.Errorf("image is %d bytes; want a few MB", info.Size)
+	}
+	again := dockerForTest(t)
+	img, err := again.imageWith(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.built || img.id != d.image.id {
+		t.Errorf("same inputs: built %v, id %s; want the existing image %s", img.built, img.id, d.image.id)
+	}
+}
+
+// TestDockerRunKernel: a kernel runs in a container, its timestamps parse
+// into a sample, and the container is gone afterwards.
+func TestDockerRunKernel(t *testing.T) {
+	d := dockerForTest(t)
+	gemm := muslKernel(t, builtKernels(t), "gemm")
+	res := d.Run(context.Background(), gemm.Path, []string{"--iterations", "2"})
+	if res.Err != nil || res.ExitStatus != 0 {
+		t.Fatalf("exit %d: %v", res.ExitStatus, res.Err)
+	}
+	rows := samplesOf(Sample{Experiment: Prolonged, Iterations: 2, LaunchNS: res.LaunchNS}, res)
+	if len(rows) != 2 || rows[0].Status != StatusOK {
+		t.Fatalf("rows %+v, want 2 ok iterations", rows)
+	}
+	if s := rows[0].StartupNS; s <= 0 || s > int64(time.Minute) {
+		t.Errorf("startup %d ns; want a positive time under a minute", s)
+	}
+	t.Logf("docker:engine startup %.1f ms", float64(rows[0].StartupNS)/1e6)
+	assertNoContainers(t, d)
+}
+
+// TestDockerCleanup: a failing kernel, a timeout and an interrupt each
+// leave no container behind.
+func TestDockerCleanup(t *testing.T) {
+	d := dockerForTest(t)
+	gemm := muslKernel(t, builtKernels(t), "gemm")
+	endless := []string{"--iterations", "1000000000"}
+	for _, c := range []struct {
+		name    string
+		args    []string
+		ctx     func() (context.Context, context.CancelFunc)
+		wantErr string
+	}{
+		{"failure", []string{"--bogus"}, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, "status 2"},
+		{"timeout", endless, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 2*time.Second)
+		}, "timeout"},
+		{"interrupt", endless, func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(2*time.Second, cancel)
+			return ctx, cancel
+		}, "interrupt"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := c.ctx()
+			defer cancel()
+			res := d.Run(ctx, gemm.Path, c.args)
+			if res.Err == nil || !strings.Contains(res.Err.Error(), c.wantErr) {
+				t.Errorf("error %v, want one containing %q", res.Err, c.wantErr)
+			}
+			assertNoContainers(t, d)
+		})
+	}
+}
+
+// TestDockerDaemonDown: without a reachable Engine the runtime is
+// unavailable with the fix named, and the rest of the matrix runs.
+func TestDockerDaemonDown(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent.sock")
+	d := newDockerEngine()
+	defer d.Close()
+	p := d.Probe(context.Background())
+	if p.Available {
+		t.Fatalf("probe %+v with no daemon, want unavailable", p)
+	}
+	for _, want := range []string{"nonexistent.sock", "systemctl start docker", "DOCKER_HOST"} {
+		if !strings.Contains(p.Reason, want) {
+			t.Errorf("reason %q does not mention %q", p.Reason, want)
+		}
+	}
+	b := *builtKernels(t)
+	b.Runtimes = []Runtime{d}
+	for _, r := range builtKernels(t).Runtimes {
+		if r.ID() == "native:musl" {
+			b.Runtimes = append(b.Runtimes, r)
+		}
+	}
+	o := testOptions(t)
+	o.Benchmarks, o.Reps = []string{"gemm"}, 1
+	run, err := RunExperiments(context.Background(), o, &b, []string{Startup}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := ReadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, s := range rows {
+		status[s.Runtime] = s.Status
+		if s.Runtime == d.ID() && !strings.Contains(s.Error, "systemctl start docker") {
+			t.Errorf("docker row error %q does not name the fix", s.Error)
+		}
+	}
+	if status[d.ID()] != StatusUnavailable || status["native:musl"] != StatusOK {
+		t.Errorf("statuses %v; want docker:engine unavailable and native:musl ok", status)
+	}
+}
