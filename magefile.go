@@ -158,6 +158,16 @@ func Hybrid(ctx context.Context) error {
 	return nil
 }
 
+// Clean removes every container rtwasm left behind and its cached kernel
+// images (labelled rtwasm=1), and the build directory.
+func Clean(ctx context.Context) error {
+	mg.Deps(loadOptions)
+	if err := pipeline.CleanupContainers(ctx, true); err != nil {
+		return err
+	}
+	return os.RemoveAll(opts.BuildDir)
+}
+
 // Verify runs every kernel with its dump switch on every available runtime
 // and compares the output with the reference dumps byte for byte.
 func Verify(ctx context.Context) error {
