@@ -1,0 +1,351 @@
+package reports
+
+import (
+	"encoding/csv"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/rtwasm/rtwasm/pipeline"
+)
+
+func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
+
+func TestMannWhitney(t *testing.T) {
+	// Complete separation of 5 and 5: U = 0, z = (12.5 − 0.5)/√(25·11/12), p = 0.01219.
+	u, p := mannWhitney([]float64{1, 2, 3, 4, 5}, []float64{6, 7, 8, 9, 10})
+	if u != 0 || !near(p, 0.01219, 1e-4) {
+		t.Errorf("U = %v, p = %v; want 0, 0.01219", u, p)
+	}
+	// With ties, U counts pairs x > y plus half the ties.
+	x, y := []float64{1, 2, 2, 3, 5}, []float64{2, 3, 4, 4}
+	want := 0.0
+	for _, a := range x {
+		for _, b := range y {
+			switch {
+			case a > b:
+				want++
+			case a == b:
+				want += 0.5
+			}
+		}
+	}
+	if u, p := mannWhitney(x, y); u != want || !(p > 0 && p <= 1) {
+		t.Errorf("U = %v (want %v), p = %v", u, want, p)
+	}
+	// A smoke run's 3 against 3 samples cannot reach p < 0.05: z = 4/√5.25, p = 0.0808.
+	if p := minimumP(3, 3); !near(p, 0.0808, 1e-3) {
+		t.Errorf("minimum p for 3 vs 3 = %v, want 0.0808", p)
+	}
+	if got := significanceText(comparison{P: 0.0808, MinP: minimumP(3, 3), RatioLow: 2, RatioHigh: 3}); got != "too few samples" {
+		t.Errorf("3 vs 3 marked %q", got)
+	}
+	if _, p := mannWhitney([]float64{1, 1}, []float64{1, 1}); p != 1 {
+		t.Errorf("identical samples: p = %v, want 1", p)
+	}
+}
+
+func TestLjungBox(t *testing.T) {
+	// 1..10 at lag 1: ρ₁ = 57.75/82.5 = 0.7, Q = 10·12·0.49/9 = 6.5333, p = P(χ²₁ > Q) = 0.01059.
+	if p := ljungBox(sequence(1, 10), 1); !near(p, 0.01059, 1e-4) {
+		t.Errorf("p = %v, want 0.01059", p)
+	}
+}
+
+func TestKolmogorovQ(t *testing.T) {
+	// Critical values of the Kolmogorov distribution: 1.2238 at 10%, 1.3581 at 5%, 1.6276 at 1%.
+	for lambda, want := range map[float64]float64{1.2238: 0.10, 1.3581: 0.05, 1.6276: 0.01} {
+		if got := kolmogorovQ(lambda); !near(got, want, 5e-4) {
+			t.Errorf("Q(%v) = %v, want %v", lambda, got, want)
+		}
+	}
+	// Halves from one distribution pass; a shifted second half fails.
+	rng := rand.New(rand.NewPCG(3, 4))
+	same, shifted := make([]float64, 200), make([]float64, 200)
+	for i := range same {
+		same[i] = rng.NormFloat64()
+		shifted[i] = same[i]
+		if i >= 100 {
+			shifted[i] += 1
+		}
+	}
+	if p := twoHalfKS(same); p < 0.05 {
+		t.Errorf("same distribution rejected, p = %v", p)
+	}
+	if p := twoHalfKS(shifted); p > 1e-6 {
+		t.Errorf("shift not detected, p = %v", p)
+	}
+}
+
+func TestGumbelFit(t *testing.T) {
+	truth := distuv.GumbelRight{Mu: 10, Beta: 2, Src: rand.NewPCG(5, 6)}
+	x := make([]float64, 20000)
+	for i := range x {
+		x[i] = truth.Rand()
+	}
+	fit := fitGumbel(x)
+	if !near(fit.Mu, 10, 0.05) || !near(fit.Beta, 2, 0.05) {
+		t.Errorf("fit μ = %v, β = %v; want 10, 2", fit.Mu, fit.Beta)
+	}
+	// pWCET solves G(x) = (1−p)^b: compare with gonum's quantile where it is precise.
+	if got, want := pWCET(truth, 7, 1e-3), truth.Quantile(math.Pow(1-1e-3, 7)); !near(got, want, 1e-9) {
+		t.Errorf("pWCET %v, want %v", got, want)
+	}
+	if e := exceedance(truth, 7, pWCET(truth, 7, 1e-6)); !near(e, 1e-6, 1e-12) {
+		t.Errorf("exceedance at the 1e-6 pWCET = %v", e)
+	}
+	if c := fitGumbel([]float64{3, 3, 3}); c.Mu != 3 || c.Beta != 0 {
+		t.Errorf("constant data: %+v", c)
+	}
+}
+
+func TestAnalyseEVTStatus(t *testing.T) {
+	if e := analyseEVT(sequence(1, 19)); e.Status != evtTooFew || e.PWCET != nil {
+		t.Errorf("19 samples: %q", e.Status)
+	}
+	// 24 samples make blocks of 5: only 4 blocks.
+	if e := analyseEVT(sequence(1, 24)); e.Status != evtTooFew || e.Blocks != 4 {
+		t.Errorf("24 samples: %q, %d blocks", e.Status, e.Blocks)
+	}
+	if e := analyseEVT(sequence(1, 100)); !strings.Contains(e.Status, "independence") || e.fitted() {
+		t.Errorf("a trend passed the i.i.d. checks: %q", e.Status)
+	}
+}
+
+func TestWinnersTwoLines(t *testing.T) {
+	// Slow start, fast jobs: T = 40 + N; fast start, slow jobs: T = 1.2 + 2N.
+	// 40 + N < 1.2 + 2N ⇔ N > 38.8: the second wins N = 1..38, the first from 39.
+	slowStart := costModel{Series: "slow start", StartupMS: 39, FirstMS: 2, SteadyMS: 1}
+	fastStart := costModel{Series: "fast start", StartupMS: 1.2, FirstMS: 2, SteadyMS: 2}
+	got := winners([]costModel{slowStart, fastStart})
+	want := []winnerRange{{"fast start", 1, 38}, {"slow start", 39, math.Inf(1)}}
+	if !slices.Equal(got, want) {
+		t.Errorf("winners = %v, want %v", got, want)
+	}
+}
+
+func TestWinnersMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 200 {
+		var models []costModel
+		for i := range 2 + rng.IntN(5) {
+			models = append(models, costModel{Series: strconv.Itoa(i), StartupMS: rng.Float64() * 50,
+				FirstMS: rng.Float64() * 5, SteadyMS: 0.1 + rng.Float64()*3})
+		}
+		ranges := winners(models)
+		for n := 1.0; n <= 3000; n++ {
+			best := slices.MinFunc(models, func(a, b costModel) int {
+				return compareFloat(a.cumulative(n), b.cumulative(n))
+			})
+			if got := (kernelBreakEven{Ranges: ranges}).winnerAt(n); got != best.Series && best.cumulative(n) < models[seriesIndex(got)].cumulative(n)-1e-9 {
+				t.Fatalf("trial %d, N = %v: ranges say %s, brute force %s (%v)", trial, n, got, best.Series, ranges)
+			}
+		}
+	}
+}
+
+func seriesIndex(s string) int { i, _ := strconv.Atoi(s); return i }
+
+// readCSV reads one of the report's CSV files into header-keyed records.
+func readCSV(t *testing.T, dir, name string) []map[string]string {
+	t.Helper()
+	records, err := csv.NewReader(strings.NewReader(readString(t, dir, name))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]string
+	for _, rec := range records[1:] {
+		row := map[string]string{}
+		for i, h := range records[0] {
+			row[h] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func parse(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	return v
+}
+
+// cellValues are the fixture's ok values (ms) of one cell, in run order.
+func cellValues(rows []pipeline.Sample, experiment, benchmark, series string, value func(pipeline.Sample) float64) []float64 {
+	var v []float64
+	for _, s := range rows {
+		if s.Status == pipeline.StatusOK && s.Experiment == experiment && s.Benchmark == benchmark && s.Series() == series {
+			v = append(v, value(s))
+		}
+	}
+	return v
+}
+
+func TestPairwiseFromFixture(t *testing.T) {
+	r := renderFixture(t, fixtureOptions{})
+	rows := readCSV(t, r.outDir, "pairwise.csv")
+	// 2 metrics × 3 benchmarks × (5 series − the best).
+	if len(rows) != 2*3*4 {
+		t.Errorf("%d comparisons, want 24", len(rows))
+	}
+	startup := func(s pipeline.Sample) float64 { return float64(s.StartupNS) / 1e6 }
+	found := false
+	for _, row := range rows {
+		if row["metric"] != "startup" || row["benchmark"] != "jacobi-2d" || row["series"] != "native:glibc" {
+			continue
+		}
+		found = true
+		if row["best_series"] != embeddedSeries {
+			t.Errorf("best series %s, want %s (lowest startup)", row["best_series"], embeddedSeries)
+		}
+		x := cellValues(r.rows, pipeline.Startup, "jacobi-2d", "native:glibc", startup)
+		y := cellValues(r.rows, pipeline.Startup, "jacobi-2d", embeddedSeries, startup)
+		ratio := median(x) / median(y)
+		if got := parse(t, row["ratio"]); !near(got, ratio, 1e-3) {
+			t.Errorf("ratio %v, want %v", got, ratio)
+		}
+		if lo, hi := parse(t, row["ratio_ci95_low"]), parse(t, row["ratio_ci95_high"]); !(lo <= ratio && ratio <= hi && lo > 1) {
+			t.Errorf("CI [%v, %v] should hold %v and exclude 1", lo, hi, ratio)
+		}
+		// Every native startup is slower than every embedded one: U = n1·n2, p = 0.01219 for 5 vs 5.
+		if parse(t, row["mann_whitney_u"]) != 25 || !near(parse(t, row["p_value"]), 0.01219, 1e-4) {
+			t.Errorf("U = %s, p = %s", row["mann_whitney_u"], row["p_value"])
+		}
+	}
+	if !found {
+		t.Error("no startup comparison of native:glibc on jacobi-2d")
+	}
+	if s := section(r.html, headingPairwise); !strings.Contains(s, "Ratio 95% CI") || !strings.Contains(s, "24 of 24 comparisons") {
+		t.Error("pairwise section lacks its table or narrative")
+	}
+}
+
+func TestRealTimeFromFixture(t *testing.T) {
+	r := renderFixture(t, fixtureOptions{})
+	cells := map[string]map[string]string{}
+	for _, row := range readCSV(t, r.outDir, "realtime.csv") {
+		cells[row["metric"]+"/"+row["benchmark"]+"/"+row["series"]] = row
+	}
+	fitted := cells["total/"+longBenchmark+"/"+longSeries]
+	if fitted["status"] != evtFitted || fitted["n"] != "60" || fitted["block_size"] != "7" || fitted["blocks"] != "8" {
+		t.Fatalf("long i.i.d. cell: %v", fitted)
+	}
+	// Check the reported Gumbel fit against the likelihood equations, on
+	// block maxima computed here: mean(e^(−(x−μ)/β)) = 1 and
+	// β = x̄ − Σx e^(−x/β) / Σe^(−x/β).
+	total := cellValues(r.rows, pipeline.Total, longBenchmark, longSeries, func(s pipeline.Sample) float64 { return float64(s.TotalNS) / 1e6 })
+	var maxima []float64
+	for i := 0; i+7 <= len(total); i += 7 {
+		maxima = append(maxima, slices.Max(total[i:i+7]))
+	}
+	mu, beta := parse(t, fitted["gumbel_mu_ms"]), parse(t, fitted["gumbel_beta_ms"])
+	var w, wx, mean float64
+	for _, x := range maxima {
+		w += math.Exp(-(x - mu) / beta)
+		wx += x * math.Exp(-(x-mu)/beta)
+		mean += x / float64(len(maxima))
+	}
+	if !near(w/float64(len(maxima)), 1, 1e-3) || !near(beta, mean-wx/w, 1e-3) {
+		t.Errorf("μ = %v, β = %v do not solve the likelihood equations", mu, beta)
+	}
+	if got, want := parse(t, fitted["observed_max_ms"]), slices.Max(total); !near(got, want, 1e-4) {
+		t.Errorf("observed max %v, want %v", got, want)
+	}
+	p3, p6, p9 := parse(t, fitted["pwcet_1e-3_ms"]), parse(t, fitted["pwcet_1e-6_ms"]), parse(t, fitted["pwcet_1e-9_ms"])
+	if !(mu < p3 && p3 < p6 && p6 < p9) || !near(p9, mu-beta*math.Log(-7*math.Log1p(-1e-9)), 1e-3) {
+		t.Errorf("pWCET %v, %v, %v", p3, p6, p9)
+	}
+	drifting := cells["startup/"+longBenchmark+"/"+longSeries]
+	if !strings.Contains(drifting["status"], "identical distribution") || drifting["pwcet_1e-9_ms"] != "" {
+		t.Errorf("drifting cell: %v", drifting)
+	}
+	few := cells["total/atax/"+embeddedSeries]
+	if few["status"] != "too few samples for EVT; observed max only" || few["observed_max_ms"] == "" {
+		t.Errorf("short cell: %v", few)
+	}
+	s := section(r.html, headingRealTime)
+	for _, want := range []string{"too few samples for EVT; observed max only", "rejected; observed max only", "pWCET 1e-9", "Of 30 cells: 1 fitted"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("real-time section lacks %q", want)
+		}
+	}
+}
+
+// TestBreakEvenFromFixture recomputes the model of two kernels from the
+// samples and finds where the fastest series changes by trying every N.
+func TestBreakEvenFromFixture(t *testing.T) {
+	r := renderFixture(t, fixtureOptions{})
+	ranges := readCSV(t, r.outDir, "breakeven.csv")
+	for _, kernel := range []string{"gemm", "atax"} {
+		type line struct{ fixed, steady float64 }
+		lines := map[string]line{}
+		for _, fs := range fixtureSeriesList {
+			series := pipeline.Series(fs.id, fs.coldStart)
+			startup := cellValues(r.rows, pipeline.Startup, kernel, series, func(s pipeline.Sample) float64 { return float64(s.StartupNS) / 1e6 })
+			var first, steady []float64
+			for _, s := range r.rows {
+				if s.Experiment == pipeline.Prolonged && s.Benchmark == kernel && s.Series() == series && s.Status == pipeline.StatusOK {
+					if s.Iteration == 1 {
+						first = append(first, float64(s.IterationNS)/1e6)
+					} else {
+						steady = append(steady, float64(s.IterationNS)/1e6)
+					}
+				}
+			}
+			if len(startup) > 0 {
+				lines[series] = line{median(startup) + median(first), median(steady)}
+			}
+		}
+		var want []string // "from:series" at every change of the fastest series
+		previous := ""
+		for n := 1.0; n <= 1e5; n++ {
+			best, bestT := "", math.Inf(1)
+			for series, l := range lines {
+				if tn := l.fixed + (n-1)*l.steady; tn < bestT {
+					best, bestT = series, tn
+				}
+			}
+			if best != previous {
+				want = append(want, formatJobs(n)+":"+best)
+				previous = best
+			}
+		}
+		var got []string
+		for _, row := range ranges {
+			if row["benchmark"] == kernel {
+				got = append(got, row["from_jobs"]+":"+row["fastest_series"])
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: break-even ranges %v, want %v", kernel, got, want)
+		}
+		if len(want) < 2 {
+			t.Errorf("%s: the fixture should have a break-even point", kernel)
+		}
+	}
+	s := section(r.md, headingBreakEven)
+	for _, want := range []string{"T(N) = startup + first job + (N−1) × steady job", "Break-even points", "Recommendation",
+		"N = 10000", "a task of ~", "fig5_breakeven.png", "Model parameters"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("break-even section lacks %q", want)
+		}
+	}
+}
+
+func TestSeriesInFigures(t *testing.T) {
+	r := renderFixture(t, fixtureOptions{})
+	svg := readString(t, r.outDir+"/figures", "fig1_startup.svg")
+	for _, series := range []string{"wasmtime:cranelift (embedded)", embeddedSeries, "runc:bundle"} {
+		if !strings.Contains(svg, series) {
+			t.Errorf("fig1 does not label %s", series)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+// Package reports turns a run directory into a notebook-style report:
+// index.html (self-contained: CSS, font and SVG figures inline), report.md,
+// figures in PNG/SVG/PDF, the statistical summary as CSV and LaTeX, and the
+// pairwise comparisons, real-time view (observed maxima, EVT pWCET) and
+// break-even analysis as CSV. Samples are grouped by series (runtime id and
+// cold-start model). The output depends only on the run directory, so
+// rendering twice gives byte-identical files.
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rtwasm/rtwasm/pipeline"
+)
+
+// Output names inside a run directory.
+const (
+	ReportDir  = "report"
+	FiguresDir = "figures"
+)
+
+// Render reads the run in runDir and writes its report to runDir/report,
+// returning that directory. A run without samples.parquet renders as a run
+// with no samples.
+func Render(runDir string) (outDir string, err error) {
+	m, rows, err := pipeline.ReadRun(runDir)
+	if err != nil && !missingSamples(runDir, err) {
+		return "", err
+	}
+	outDir = filepath.Join(runDir, ReportDir)
+	figDir := filepath.Join(outDir, FiguresDir)
+	// Figures are a function of the run: drop any left by an earlier render.
+	if err := os.RemoveAll(figDir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(figDir, 0o755); err != nil {
+		return "", err
+	}
+	r := newRun(m, rows)
+	a := r.analyse()
+	pg, err := r.buildPage(a)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range pg.figures() {
+		if err := f.save(figDir, pdfDate(m)); err != nil {
+			return "", err
+		}
+	}
+	return outDir, writeFiles(outDir, pg, a)
+}
+
+// missingSamples reports whether err is only the absence of the samples
+// file next to a readable manifest.
+func missingSamples(runDir string, err error) bool {
+	_, statErr := os.Stat(filepath.Join(runDir, pipeline.SamplesFile))
+	_, manifestErr := pipeline.ReadManifest(runDir)
+	return errors.Is(statErr, fs.ErrNotExist) && manifestErr == nil
+}
+
+// pdfDate is the date written into the PDFs: when the run finished (or
+// started), else a fixed epoch; never the time of rendering.
+func pdfDate(m pipeline.Manifest) time.Time {
+	for _, t := range []time.Time{m.Finished, m.Started} {
+		if !t.IsZero() {
+			return t.UTC()
+		}
+	}
+	return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// analysis holds every statistic the report shows, computed once.
+type analysis struct {
+	summary     []summaryRow
+	comparisons []comparison
+	evt         []evtResult
+	breakEven   []kernelBreakEven
+}
+
+func (r *run) analyse() analysis {
+	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(), evt: r.evtResults(), breakEven: r.breakEvens()}
+}
+
+func writeFiles(outDir string, pg page, a analysis) error {
+	html, err := renderHTML(pg)
+	if err != nil {
+		return err
+	}
+	md, err := renderMarkdown(pg)
+	if err != nil {
+		return err
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{"summary.csv", csvBytes(summaryHeader, a.summary, summaryRow.fields)},
+		{"summary.tex", summaryTeX(a.summary)},
+		{"pairwise.csv", csvBytes(comparisonHeader, a.comparisons, comparison.fields)},
+		{"realtime.csv", csvBytes(evtHeader, a.evt, evtResult.fields)},
+		{"breakeven.csv", breakEvenCSV(a.breakEven)},
+		{"index.html", html},
+		{"report.md", md},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(outDir, f.name), f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// csvBytes writes a header and one record per row. Writing to memory
+// cannot fail, and the fields are plain strings, so there is no error.
+func csvBytes[T any](header []string, rows []T, fields func(T) []string) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(header)
+	for _, row := range rows {
+		w.Write(fields(row))
+	}
+	w.Flush()
+	return buf.Bytes()
+}

@@ -1,0 +1,178 @@
+package reports
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rtwasm/rtwasm/pipeline"
+)
+
+func (r *run) setupCell() cell {
+	m := r.manifest
+	c := cell{ID: "setup", Heading: headingSetup, Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes)}}
+	c.Warning = frequencyWarning(m.HostStart, m.HostEnd)
+	c.Tables = []table{r.runTable(), hostTable(m.HostStart, m.HostEnd), compilersTable(m), r.runtimesTable()}
+	return c
+}
+
+// frequencyWarning is set when the CPU frequency was not fixed at the start
+// of the run, or was fixed at the start and no longer at the end.
+func frequencyWarning(start, end pipeline.Host) string {
+	if !start.FixedFrequency() {
+		return "WARNING: cpufreq was not fixed during this run (the paper pinned its CPU to the 2.3 GHz base frequency), " +
+			"so timings may vary with frequency scaling and turbo. Recorded state: " + frequencyText(start) + "."
+	}
+	if recorded(end) && !end.FixedFrequency() {
+		return "WARNING: cpufreq was fixed when the run started but not when it ended, so later samples may have run " +
+			"at other frequencies. State at the end: " + frequencyText(end) + "."
+	}
+	return ""
+}
+
+func (r *run) setupNarrative() string {
+	o := r.manifest.Options
+	available := 0
+	for _, rt := range r.manifest.Runtimes {
+		if rt.Available {
+			available++
+		}
+	}
+	return fmt.Sprintf("Run %s used the %s profile with the %s dataset: %d repetitions per benchmark × series "+
+		"for the startup and total experiments, and %d prolonged process(es) of %d iterations each; "+
+		"the sample order was shuffled with seed %d. It covers %d benchmarks and %d series (a series is a runtime id "+
+		"in one cold-start model: a fresh process, or \"(embedded)\" in a long-running host process), %d of them available on this host.",
+		orDash(r.manifest.RunID), orDash(o.Profile), orDash(string(o.Dataset)), o.Reps, o.ProlongedReps, o.Iterations,
+		o.Seed, len(r.benchmarks), len(r.series), available)
+}
+
+// containerBase finds the base image or root filesystem a container
+// runtime's probe names ("image FROM alpine:3.19 (…), 7.3 MB", "rootfs
+// scratch + busybox-static 1.36, 1.2 MB").
+var containerBase = regexp.MustCompile(`(?:\bFROM|\brootfs)\s+([^;]+?)(?:, [0-9.]+ [kMG]B|;|$)`)
+
+// containerNarrative names the base of every container series, if any.
+func containerNarrative(runtimes []pipeline.RuntimeInfo) string {
+	var bases []string
+	for _, rt := range runtimes {
+		for _, text := range []string{rt.Version, rt.Binary} {
+			if m := containerBase.FindStringSubmatch(text); m != nil {
+				bases = append(bases, infoSeries(rt)+": "+strings.TrimSpace(m[1]))
+				break
+			}
+		}
+	}
+	if len(bases) == 0 {
+		return ""
+	}
+	return "Container base: " + strings.Join(bases, "; ") + "."
+}
+
+func (r *run) runTable() table {
+	m, o := r.manifest, r.manifest.Options
+	rows := [][]string{
+		{"Run id", orDash(m.RunID)},
+		{"Project commit", orDash(m.Project)},
+		{"Profile", orDash(o.Profile)},
+		{"Dataset", orDash(string(o.Dataset))},
+		{"Repetitions (startup, total)", strconv.Itoa(o.Reps)},
+		{"Prolonged processes", strconv.Itoa(o.ProlongedReps)},
+		{"Iterations per prolonged process", strconv.Itoa(o.Iterations)},
+		{"Timeout per sample", o.Timeout.String()},
+		{"Seed (sample order)", strconv.FormatInt(o.Seed, 10)},
+		{"Experiments", orDash(strings.Join(m.Experiments, ", "))},
+		{"Benchmarks", orDash(strings.Join(r.benchmarks, ", "))},
+		{"Started", formatInstant(m.Started)},
+		{"Finished", formatInstant(m.Finished)},
+	}
+	return table{Caption: "Run", Header: []string{"Setting", "Value"}, Rows: rows}
+}
+
+func hostTable(start, end pipeline.Host) table {
+	atEnd := func(v string) string {
+		if !recorded(end) {
+			return "not recorded"
+		}
+		return v
+	}
+	row := func(name string, f func(pipeline.Host) string) []string {
+		return []string{name, f(start), atEnd(f(end))}
+	}
+	rows := [][]string{
+		row("CPU", func(h pipeline.Host) string { return orDash(h.CPUModel) }),
+		row("Cores", func(h pipeline.Host) string { return strconv.Itoa(h.Cores) }),
+		row("Kernel", func(h pipeline.Host) string { return orDash(h.Kernel) }),
+		row("Architecture", func(h pipeline.Host) string { return orDash(h.GoArch) }),
+		row("CPU frequency", frequencyText),
+		row("Turbo", func(h pipeline.Host) string { return orDash(h.Turbo) }),
+		row("Note", func(h pipeline.Host) string { return orDash(h.Note) }),
+	}
+	return table{Caption: "Host (manifest host_start and host_end)", Header: []string{"Property", "At start", "At end"}, Rows: rows}
+}
+
+// recorded reports whether a host state was written to the manifest.
+func recorded(h pipeline.Host) bool { return h.Cores != 0 || h.Kernel != "" || h.CPUModel != "" }
+
+// frequencyText describes a host's cpufreq state in one line.
+func frequencyText(h pipeline.Host) string {
+	if len(h.CPUs) == 0 {
+		if h.Note != "" {
+			return h.Note
+		}
+		return "cpufreq not exposed"
+	}
+	var governors []string
+	lo, hi := h.CPUs[0].MinKHz, h.CPUs[0].MaxKHz
+	for _, c := range h.CPUs {
+		governors = append(governors, c.Governor)
+		lo, hi = min(lo, c.MinKHz), max(hi, c.MaxKHz)
+	}
+	slices.Sort(governors)
+	govText := strings.Join(slices.Compact(governors), ", ")
+	if h.FixedFrequency() {
+		return fmt.Sprintf("fixed at %s on %d cores (governor %s)", mhz(lo), len(h.CPUs), govText)
+	}
+	return fmt.Sprintf("scaling between %s and %s on %d cores (governor %s)", mhz(lo), mhz(hi), len(h.CPUs), govText)
+}
+
+func mhz(khz int64) string { return strconv.FormatInt(khz/1000, 10) + " MHz" }
+
+func compilersTable(m pipeline.Manifest) table {
+	t := table{Caption: "Compilers", Header: []string{"Target", "Compiler", "Version", "Flags", "Source", "Path", "Note"}}
+	for _, p := range m.Compilers {
+		t.Rows = append(t.Rows, []string{string(p.Target), p.Name, p.Version, strings.Join(p.Flags, " "), p.Source, p.Path, p.Note})
+	}
+	if len(t.Rows) == 0 {
+		t.Note = "The manifest records no compilers."
+	}
+	return t
+}
+
+func (r *run) runtimesTable() table {
+	t := table{Caption: "Series (runtime × cold-start model)",
+		Header: []string{"Series", "Runtime", "Cold start", "Target", "Available", "Version or reason", "Binary"}}
+	for _, series := range r.series {
+		info, known := r.seriesInfo(series)
+		switch {
+		case !known:
+			t.Rows = append(t.Rows, []string{series, "–", "–", "–", "not in manifest", "–", "–"})
+		case info.Available:
+			t.Rows = append(t.Rows, []string{series, info.ID, orDash(info.ColdStart), info.Target, "yes", orDash(info.Version), orDash(info.Binary)})
+		default:
+			t.Rows = append(t.Rows, []string{series, info.ID, orDash(info.ColdStart), info.Target, "no", orDash(info.Reason), orDash(info.Binary)})
+		}
+	}
+	return t
+}
+
+// formatInstant prints a manifest time in UTC (a property of the run, not
+// of the rendering, so the report stays deterministic).
+func formatInstant(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
