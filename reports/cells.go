@@ -47,6 +47,7 @@ const (
 	headingPairwise    = "Pairwise comparisons"
 	headingRealTime    = "Real-time view: observed maxima and pWCET"
 	headingBreakEven   = "Break-even guidance: which series for which task"
+	headingHybrid      = "Hybrid tier-up executor"
 	headingErrors      = "Errors"
 	headingNotMeasured = "Not measured on this host"
 )
@@ -68,6 +69,7 @@ func (r *run) buildPage(a analysis) (page, error) {
 		func() (cell, error) { return pairwiseCell(a.comparisons), nil },
 		func() (cell, error) { return r.realTimeCell(a.evt) },
 		func() (cell, error) { return r.breakEvenCell(a.breakEven) },
+		func() (cell, error) { return hybridCell(HybridRatios(r.ok)), nil },
 	}
 	for _, build := range builders {
 		c, err := build()

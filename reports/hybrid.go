@@ -136,3 +136,29 @@ func keysOf[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// hybridCell compares each hybrid with the fastest-start and the best
+// steady-state runtime per kernel (process model); the cumulative time
+// against jobs is in the break-even figure, where hybrids are series too.
+func hybridCell(ratios []HybridRatio) cell {
+	c := cell{ID: "hybrid", Heading: headingHybrid}
+	if len(ratios) == 0 {
+		c.Empty = "No hybrid runtime was measured in the prolonged experiment of this run."
+		return c
+	}
+	c.Paragraphs = []string{"A hybrid starts its first job on a fast tier while an optimizing compile runs on another " +
+		"thread, and moves to the optimized module at the first job boundary after it is ready. Job 1 is launch → end " +
+		"of the first job; steady state is the median job time over the second half of the prolonged run. Targets: " +
+		"job 1 ≤ 1.2× the fastest-start runtime's, steady state ≤ 1.1× Cranelift's. The break-even figure above shows " +
+		"the cumulative time against jobs with the hybrids among the series."}
+	t := table{Caption: "Hybrid executors per kernel (medians)", Header: []string{"benchmark", "hybrid", "job 1 (ms)",
+		"fastest start", "its job 1 (ms)", "job-1 ratio", "steady (ms)", "best steady", "its steady (ms)",
+		"Cranelift steady (ms)", "steady ratio", "switch job"}}
+	for _, h := range ratios {
+		t.Rows = append(t.Rows, []string{h.Benchmark, h.Hybrid, formatMS(h.Job1MS), h.FastStart, formatMS(h.FastStartJob1MS),
+			fmt.Sprintf("%.2f", h.Job1Ratio()), formatMS(h.SteadyMS), h.BestSteady, formatMS(h.BestSteadyMS),
+			formatMS(h.CraneliftSteadyMS), fmt.Sprintf("%.2f", h.SteadyRatio()), fmt.Sprintf("%.0f", h.Switch)})
+	}
+	c.Tables = []table{t}
+	return c
+}

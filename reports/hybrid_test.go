@@ -1,0 +1,50 @@
+package reports
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/rtwasm/rtwasm/pipeline"
+)
+
+// prolongedRows makes one process's rows: start-up, then per-job times (ms).
+func hybridProcessRows(series string, startupMS float64, jobsMS []float64, switchAt int32) []pipeline.Sample {
+	var rows []pipeline.Sample
+	launch, end := int64(1e12), int64(1e12)+int64(startupMS*nsPerMS)
+	for i, job := range jobsMS {
+		end += int64(job * nsPerMS)
+		rows = append(rows, pipeline.Sample{Experiment: pipeline.Prolonged, Benchmark: "gemm", Runtime: series,
+			Target: "wasm32-wasi", ColdStart: pipeline.ColdProcess, Status: pipeline.StatusOK, Iteration: int32(i + 1),
+			Iterations: int32(len(jobsMS)), LaunchNS: launch, StartupNS: int64(startupMS * nsPerMS),
+			IterationEndNS: end, IterationNS: int64(job * nsPerMS), SwitchIteration: switchAt})
+	}
+	return rows
+}
+
+func TestHybridRatios(t *testing.T) {
+	var rows []pipeline.Sample
+	rows = append(rows, hybridProcessRows("wazero:interp", 5, []float64{50, 50, 50, 50}, 0)...)
+	rows = append(rows, hybridProcessRows("wasmtime:cranelift", 40, []float64{2, 2, 2, 2}, 0)...)
+	rows = append(rows, hybridProcessRows("hybrid:interp+cranelift", 6, []float64{51, 3, 2.2, 2.2}, 2)...)
+	ratios := HybridRatios(rows)
+	if len(ratios) != 1 {
+		t.Fatalf("%d ratios, want 1", len(ratios))
+	}
+	h := ratios[0]
+	if h.FastStart != "wazero:interp" || h.BestSteady != "wasmtime:cranelift" || h.Switch != 2 {
+		t.Fatalf("ratio %+v", h)
+	}
+	// job 1: hybrid 6+51 = 57 ms, interp 5+50 = 55 ms; steady: 2.2 vs 2 ms.
+	if math.Abs(h.Job1Ratio()-57.0/55) > 1e-9 || math.Abs(h.SteadyRatio()-1.1) > 1e-9 {
+		t.Fatalf("job-1 ratio %v, steady ratio %v; want %v and 1.1", h.Job1Ratio(), h.SteadyRatio(), 57.0/55)
+	}
+	var out strings.Builder
+	PrintHybridRatios(&out, ratios)
+	if !strings.Contains(out.String(), "hybrid:interp+cranelift") || !strings.Contains(out.String(), "1.04") {
+		t.Fatalf("printed table lacks the hybrid or its ratio:\n%s", out.String())
+	}
+	if c := hybridCell(ratios); len(c.Tables) != 1 || len(c.Tables[0].Rows) != 1 {
+		t.Fatalf("hybrid cell %+v", c)
+	}
+}
