@@ -332,15 +332,13 @@ func TestMissingData(t *testing.T) {
 	})
 }
 
-// TestCommittedRun renders testdata/run (a real run) when present, in a copy.
+// TestCommittedRun renders testdata/run, a real smoke run of this machine
+// (4 kernels, 8 runtimes incl. docker, a hybrid and an unavailable WAMR),
+// from a copy, and checks every section and the data it must show.
 func TestCommittedRun(t *testing.T) {
-	src := filepath.Join("testdata", "run")
-	if _, err := os.Stat(filepath.Join(src, "manifest.json")); err != nil {
-		t.Skip("no committed run in testdata/run")
-	}
 	dir := t.TempDir()
 	for _, name := range []string{"manifest.json", pipeline.SamplesFile} {
-		b, err := os.ReadFile(filepath.Join(src, name))
+		b, err := os.ReadFile(filepath.Join("testdata", "run", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,8 +346,23 @@ func TestCommittedRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Render(dir); err != nil {
+	out, err := Render(dir)
+	if err != nil {
 		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{headingSetup, headingStartup, headingTotal, headingProlonged, headingSummary,
+		headingPairwise, headingRealTime, headingBreakEven, headingHybrid, headingErrors, headingNotMeasured,
+		"wamr:fast-jit", "iwasm not found", "docker:engine", "hybrid:interp+cranelift", "WARNING"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if strings.Contains(section(string(md), headingHybrid), "No hybrid runtime") {
+		t.Error("the hybrid section is empty although the run measured hybrid:interp+cranelift")
 	}
 }
 
