@@ -7,6 +7,8 @@ package kernels
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"path"
 	"sort"
 	"strings"
 )
@@ -69,11 +71,15 @@ func (k Kernel) Defines(d Dataset) []string {
 	return flags
 }
 
-// SourceFiles returns the kernel's C translation unit and the harness, as
-// file name → contents.
+// SourceFiles returns the kernel's C file, the harness and the shared
+// headers, as file name → contents.
 func (k Kernel) SourceFiles() (map[string][]byte, error) {
 	files := map[string][]byte{}
-	for _, name := range []string{"harness.h", "harness.c", k.Name + ".c"} {
+	headers, err := fs.Glob(sources, "src/*.h")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range append([]string{"harness.c", k.Name + ".c"}, trimDir(headers)...) {
 		b, err := sources.ReadFile("src/" + name)
 		if err != nil {
 			return nil, fmt.Errorf("kernel %s: %w", k.Name, err)
@@ -81,6 +87,14 @@ func (k Kernel) SourceFiles() (map[string][]byte, error) {
 		files[name] = b
 	}
 	return files, nil
+}
+
+func trimDir(paths []string) []string {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = path.Base(p)
+	}
+	return names
 }
 
 func datasetIndex(d Dataset) int {
