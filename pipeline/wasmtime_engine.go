@@ -19,6 +19,7 @@ import (
 type wasmtimeEngine struct {
 	mode     string
 	cacheDir string
+	serial   bool // compile on one thread (the hybrid's background compile)
 	engine   *wasmtime.Engine
 }
 
@@ -30,12 +31,12 @@ func init() {
 	}
 	engineFactories["hybrid:pulley+cranelift"] = func(string) Engine {
 		return hybridEngine{version: "wasmtime-go " + moduleVersion("github.com/bytecodealliance/wasmtime-go/v39") + " Pulley → Cranelift",
-			fast: wasmtimeTierWith("pulley"), opt: wasmtimeTierWith("cranelift")}
+			fast: wasmtimeTierWith("pulley", false), opt: wasmtimeTierWith("cranelift", true)}
 	}
 	engineFactories["hybrid:interp+cranelift"] = func(string) Engine {
 		return hybridEngine{version: "wazero " + moduleVersion("github.com/tetratelabs/wazero") + " interpreter → wasmtime-go " +
 			moduleVersion("github.com/bytecodealliance/wasmtime-go/v39") + " Cranelift",
-			fast: wazeroTierWith(wazero.NewRuntimeConfigInterpreter), opt: wasmtimeTierWith("cranelift")}
+			fast: wazeroTierWith(wazero.NewRuntimeConfigInterpreter), opt: wasmtimeTierWith("cranelift", true)}
 	}
 }
 
@@ -49,6 +50,7 @@ func (w *wasmtimeEngine) load() (*wasmtime.Engine, error) {
 	}
 	cfg := wasmtime.NewConfig()
 	cfg.SetStrategy(wasmtime.StrategyCranelift)
+	cfg.SetParallelCompilation(!w.serial)
 	switch w.mode {
 	case "pulley":
 		if err := cfg.SetTarget("pulley64"); err != nil {
@@ -169,10 +171,11 @@ func (w *wasmtimeInstance) close(context.Context) {
 }
 
 // wasmtimeTierWith compiles with a fresh engine of the given mode, for the
-// hybrid executor.
-func wasmtimeTierWith(mode string) tierCompiler {
+// hybrid executor; a serial compile uses one thread, leaving the other
+// cores to the jobs that run meanwhile.
+func wasmtimeTierWith(mode string, serial bool) tierCompiler {
 	return func(ctx context.Context, wasm []byte) (tier, error) {
-		w := &wasmtimeEngine{mode: mode}
+		w := &wasmtimeEngine{mode: mode, serial: serial}
 		engine, err := w.load()
 		if err != nil {
 			return nil, err
