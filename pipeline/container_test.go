@@ -3,12 +3,14 @@ package pipeline
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // TestRootfsContent: the root filesystem holds busybox, /bin/sh and every
@@ -93,4 +95,23 @@ func TestOwnerGone(t *testing.T) {
 	if ownerGone("not-a-run") {
 		t.Error("a malformed run id counted as gone")
 	}
+}
+
+// checkKernelRun runs gemm for two iterations in a container runtime and
+// checks that its timestamps make two ok prolonged rows.
+func checkKernelRun(t *testing.T, rt Runtime) {
+	t.Helper()
+	gemm := muslKernel(t, builtKernels(t), "gemm")
+	res := rt.Run(context.Background(), gemm.Path, []string{"--iterations", "2"})
+	if res.Err != nil || res.ExitStatus != 0 {
+		t.Fatalf("exit %d: %v", res.ExitStatus, res.Err)
+	}
+	rows := samplesOf(Sample{Experiment: Prolonged, Iterations: 2, LaunchNS: res.LaunchNS}, res)
+	if len(rows) != 2 || rows[0].Status != StatusOK {
+		t.Fatalf("rows %+v, want 2 ok iterations", rows)
+	}
+	if s := rows[0].StartupNS; s <= 0 || s > int64(time.Minute) {
+		t.Errorf("startup %d ns; want a positive time under a minute", s)
+	}
+	t.Logf("%s startup %.1f ms", rt.ID(), float64(rows[0].StartupNS)/1e6)
 }

@@ -86,19 +86,7 @@ func TestRuncRootfs(t *testing.T) {
 // a sample, and the container state is deleted afterwards.
 func TestRuncRunKernel(t *testing.T) {
 	r := runcForTest(t)
-	gemm := muslKernel(t, builtKernels(t), "gemm")
-	res := r.Run(context.Background(), gemm.Path, []string{"--iterations", "2"})
-	if res.Err != nil || res.ExitStatus != 0 {
-		t.Fatalf("exit %d: %v", res.ExitStatus, res.Err)
-	}
-	rows := samplesOf(Sample{Experiment: Prolonged, Iterations: 2, LaunchNS: res.LaunchNS}, res)
-	if len(rows) != 2 || rows[0].Status != StatusOK {
-		t.Fatalf("rows %+v, want 2 ok iterations", rows)
-	}
-	if s := rows[0].StartupNS; s <= 0 || s > int64(time.Minute) {
-		t.Errorf("startup %d ns; want a positive time under a minute", s)
-	}
-	t.Logf("runc:bundle startup %.1f ms", float64(rows[0].StartupNS)/1e6)
+	checkKernelRun(t, r)
 	assertNoRuncStates(t)
 }
 
