@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/rtwasm/rtwasm/toolchain"
@@ -50,13 +52,13 @@ func printProfiles(w io.Writer) {
 	fmt.Fprintln(w, "profiles (override any value with its RTWASM_* variable):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  profile\tdataset\treps\tprolonged reps\titerations\ttimeout")
-	for _, name := range sortedNames(Profiles) {
+	for _, name := range slices.Sorted(maps.Keys(Profiles)) {
 		p := Profiles[name]
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%v\n", name, p.Dataset, p.Reps, p.ProlongedReps, p.Iterations, p.Timeout)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\noption variables:")
-	for _, name := range sortedNames(EnvVars) {
+	for _, name := range slices.Sorted(maps.Keys(EnvVars)) {
 		fmt.Fprintf(w, "  %-22s %s\n", name, EnvVars[name])
 	}
 }

@@ -2,10 +2,11 @@ package pipeline
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +84,7 @@ func ParseOptions(getenv func(string) string) (Options, error) {
 	name := orDefault(getenv("RTWASM_PROFILE"), "smoke")
 	o, ok := Profiles[name]
 	if !ok {
-		return o, fmt.Errorf("unknown RTWASM_PROFILE %q; valid: %s", name, strings.Join(sortedNames(Profiles), ", "))
+		return o, fmt.Errorf("unknown RTWASM_PROFILE %q; valid: %s", name, strings.Join(slices.Sorted(maps.Keys(Profiles)), ", "))
 	}
 	o.Profile = name
 	o.Seed = time.Now().UnixNano()
@@ -144,7 +145,7 @@ func checkEnvNames(environ []string) error {
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
 		if _, known := EnvVars[name]; strings.HasPrefix(name, "RTWASM_") && !known {
-			return fmt.Errorf("unknown option variable %s; valid: %s", name, strings.Join(sortedNames(EnvVars), ", "))
+			return fmt.Errorf("unknown option variable %s; valid: %s", name, strings.Join(slices.Sorted(maps.Keys(EnvVars)), ", "))
 		}
 	}
 	return nil
@@ -201,15 +202,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // ResumeOptions returns the options an interrupted run was started with (its

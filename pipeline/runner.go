@@ -5,10 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/rtwasm/rtwasm/toolchain"
@@ -42,11 +43,7 @@ var engineFactories = map[string]func(cacheDir string) Engine{}
 func NewEngine(id, cacheDir string) (Engine, error) {
 	f, ok := engineFactories[id]
 	if !ok {
-		var ids []string
-		for k := range engineFactories {
-			ids = append(ids, k)
-		}
-		sort.Strings(ids)
+		ids := slices.Sorted(maps.Keys(engineFactories))
 		return nil, fmt.Errorf("no embedded engine %q in this runner (it has: %s)", id, strings.Join(ids, ", "))
 	}
 	return f(cacheDir), nil

@@ -3,8 +3,9 @@ package reports
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -64,8 +65,8 @@ func HybridRatios(rows []pipeline.Sample) []HybridRatio {
 		addFigures(p, s)
 	}
 	var out []HybridRatio
-	for _, bench := range keysOf(data) {
-		for _, series := range keysOf(data[bench]) {
+	for _, bench := range slices.Sorted(maps.Keys(data)) {
+		for _, series := range slices.Sorted(maps.Keys(data[bench])) {
 			if strings.HasPrefix(series, "hybrid:") && len(data[bench][series].steady) > 0 {
 				out = append(out, hybridRatio(bench, series, data[bench]))
 			}
@@ -104,7 +105,7 @@ func hybridRatio(bench, hybrid string, series map[string]*perSeries) HybridRatio
 // lowest finds the non-hybrid series with the lowest median of a figure.
 func lowest(series map[string]*perSeries, figure func(*perSeries) []float64) (string, float64) {
 	best, bestValue := "", math.Inf(1)
-	for _, name := range keysOf(series) {
+	for _, name := range slices.Sorted(maps.Keys(series)) {
 		values := figure(series[name])
 		if strings.HasPrefix(name, "hybrid:") || len(values) == 0 {
 			continue
@@ -126,15 +127,6 @@ func PrintHybridRatios(w io.Writer, ratios []HybridRatio) {
 			h.FastStart, h.FastStartJob1MS, h.Job1Ratio(), h.SteadyMS, h.CraneliftSteadyMS, h.SteadyRatio(), h.Switch)
 	}
 	tw.Flush()
-}
-
-func keysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // hybridCell compares each hybrid with the fastest-start and the best

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"html"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -250,8 +251,8 @@ func TestDeterministic(t *testing.T) {
 	b := snapshot(t, first.outDir)
 	c := snapshot(t, renderFixture(t, fixtureOptions{}).outDir)
 	for _, other := range []map[string][]byte{b, c} {
-		if !slices.Equal(sortedKeys(a), sortedKeys(other)) {
-			t.Fatalf("file sets differ: %v vs %v", sortedKeys(a), sortedKeys(other))
+		if !slices.Equal(slices.Sorted(maps.Keys(a)), slices.Sorted(maps.Keys(other))) {
+			t.Fatalf("file sets differ: %v vs %v", slices.Sorted(maps.Keys(a)), slices.Sorted(maps.Keys(other)))
 		}
 		for name, data := range a {
 			if !bytes.Equal(data, other[name]) {
@@ -279,15 +280,6 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func TestMissingData(t *testing.T) {

@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -70,7 +71,7 @@ func (a *Artifact) describe() error {
 func cacheKey(p Provenance, job Job) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%q\x00%q\x00", p.Target, p.Name, p.Path, p.Version, p.Flags, job.Defines)
-	for _, name := range sortedKeys(job.Sources) {
+	for _, name := range slices.Sorted(maps.Keys(job.Sources)) {
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(job.Sources[name]))
 		h.Write(job.Sources[name])
 	}
@@ -83,7 +84,7 @@ func writeSources(dir string, files map[string][]byte) ([]string, error) {
 		return nil, err
 	}
 	var srcs []string
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, files[name], 0o644); err != nil {
 			return nil, err
@@ -93,15 +94,6 @@ func writeSources(dir string, files map[string][]byte) ([]string, error) {
 		}
 	}
 	return srcs, nil
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func extension(t Target) string {
