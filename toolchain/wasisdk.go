@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,12 +29,22 @@ const (
 // DebianWasmPackages are the fallback WASI toolchain's Debian packages.
 var DebianWasmPackages = []string{"clang-19", "lld-19", "wasi-libc", "libclang-rt-19-dev-wasm32"}
 
+// failedSDK remembers, per cache directory and URL, why the wasi-sdk could
+// not be had, so that one process (toolchain, then build) tries only once.
+var failedSDK sync.Map
+
 // resolveWasm prefers the pinned wasi-sdk release and falls back to Debian's
 // clang-19 with wasi-libc, recording why in the provenance note.
 func resolveWasm(ctx context.Context, cfg Config) (Compiler, error) {
-	c, sdkErr := WasiSDK(ctx, cfg)
-	if sdkErr == nil {
+	key := cfg.CacheDir + "\x00" + cfg.WasiSDKURL
+	var sdkErr error
+	if v, failed := failedSDK.Load(key); failed {
+		sdkErr = v.(error)
+	} else if c, err := WasiSDK(ctx, cfg); err == nil {
 		return c, nil
+	} else {
+		sdkErr = err
+		failedSDK.Store(key, err)
 	}
 	if cfg.Log != nil {
 		fmt.Fprintf(cfg.Log, "toolchain: %s unavailable (%v); falling back to Debian's clang-19 + wasi-libc\n", WasiSDKVersion, sdkErr)
@@ -45,7 +56,7 @@ func resolveWasm(ctx context.Context, cfg Config) (Compiler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no WASI compiler: clang-19 not on PATH after installing %s", strings.Join(DebianWasmPackages, " "))
 	}
-	c, err = newCompiler(ctx, Wasm, "debian-clang-19", path, "debian packages "+strings.Join(DebianWasmPackages, " "),
+	c, err := newCompiler(ctx, Wasm, "debian-clang-19", path, "debian packages "+strings.Join(DebianWasmPackages, " "),
 		[]string{"--target=wasm32-wasi", "--sysroot=/usr"})
 	if err != nil {
 		return nil, err

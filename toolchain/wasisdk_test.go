@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -26,15 +27,25 @@ func TestWasiSDKChecksumMismatchDeletesDownload(t *testing.T) {
 }
 
 func TestWasmFallsBackAndSaysWhy(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.NotFound(w, r)
+	}))
 	defer srv.Close()
-	c, err := resolveWasm(context.Background(), Config{CacheDir: t.TempDir(), WasiSDKURL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
+	cfg := Config{CacheDir: t.TempDir(), WasiSDKURL: srv.URL}
+	for range 2 {
+		c, err := resolveWasm(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := c.Provenance()
+		if p.Name != "debian-clang-19" || !strings.Contains(p.Note, "404") {
+			t.Fatalf("provenance %+v, want the Debian fallback with the download's failure in its note", p)
+		}
 	}
-	p := c.Provenance()
-	if p.Name != "debian-clang-19" || !strings.Contains(p.Note, "404") {
-		t.Fatalf("provenance %+v, want the Debian fallback with the download's failure in its note", p)
+	if n := requests.Load(); n != 1 {
+		t.Fatalf("%d download attempts for two resolutions, want 1", n)
 	}
 }
 
