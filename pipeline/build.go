@@ -93,14 +93,15 @@ func (b *Builds) compile(ctx context.Context, o Options, cacheDir string, log io
 		set, err := toolchain.Resolve(ctx, toolchain.Config{CacheDir: o.CacheDir, Log: log}, t)
 		if err != nil {
 			fmt.Fprintf(log, "build: no compiler for %s: %v\n", t, err)
-		}
-		for _, name := range o.Benchmarks {
-			key, compiler := buildKey(name, t), set[t]
-			if compiler == nil {
-				b.Failures[key] = fmt.Errorf("no compiler for %s: %w", t, err)
-				continue
+			for _, name := range o.Benchmarks {
+				b.Failures[buildKey(name, t)] = fmt.Errorf("no compiler for %s: %w", t, err)
 			}
-			b.Compilers[t] = compiler
+			continue
+		}
+		compiler := set[t]
+		b.Compilers[t] = compiler
+		for _, name := range o.Benchmarks {
+			key := buildKey(name, t)
 			jobs = append(jobs, func() {
 				a, err := buildKernel(ctx, compiler, name, o.Dataset, cacheDir)
 				mu.Lock()
