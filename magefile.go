@@ -15,14 +15,17 @@ import (
 
 	"github.com/magefile/mage/mg"
 
+	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/pipeline"
 	"github.com/rtwasm/rtwasm/reports"
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes/container"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // state shared between targets of one mage invocation.
 var (
-	opts    pipeline.Options
+	opts    run.Options
 	builds  *pipeline.Builds
 	lastRun string
 )
@@ -83,17 +86,17 @@ func Doctor(ctx context.Context) error {
 // FixHost fixes the CPU frequency where Linux allows it (root, cpufreq):
 // performance governor, min = max = base frequency, turbo off.
 func FixHost() error {
-	return pipeline.FixHost(os.Stdout)
+	return host.Fix(os.Stdout)
 }
 
 // Startup measures cold-start time (launch → main) into a new run.
-func Startup(ctx context.Context) error { return experiments(ctx, pipeline.Startup) }
+func Startup(ctx context.Context) error { return experiments(ctx, run.Startup) }
 
 // Total measures launch → end of main with one kernel run into a new run.
-func Total(ctx context.Context) error { return experiments(ctx, pipeline.Total) }
+func Total(ctx context.Context) error { return experiments(ctx, run.Total) }
 
 // Prolonged reruns init+kernel RTWASM_ITERATIONS times per process into a new run.
-func Prolonged(ctx context.Context) error { return experiments(ctx, pipeline.Prolonged) }
+func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonged) }
 
 func experiments(ctx context.Context, exps ...string) (err error) {
 	mg.Deps(Build)
@@ -108,7 +111,7 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 // one run → report.
 func All(ctx context.Context) error {
 	mg.SerialDeps(Toolchain, Build)
-	if err := experiments(ctx, pipeline.AllExperiments...); err != nil {
+	if err := experiments(ctx, run.AllExperiments...); err != nil {
 		return err
 	}
 	return Report()
@@ -118,14 +121,14 @@ func All(ctx context.Context) error {
 // $RTWASM_DATA/latest) from its samples.parquet and manifest.json alone.
 func Report() error {
 	mg.Deps(loadOptions)
-	run := os.Getenv("RTWASM_RUN")
-	if run == "" {
-		run = lastRun
+	dir := os.Getenv("RTWASM_RUN")
+	if dir == "" {
+		dir = lastRun
 	}
-	if run == "" {
-		run = filepath.Join(opts.DataDir, "latest")
+	if dir == "" {
+		dir = filepath.Join(opts.DataDir, "latest")
 	}
-	out, err := reports.Render(run)
+	out, err := reports.Render(dir)
 	if err == nil {
 		fmt.Println("report written to", filepath.Join(out, "index.html"))
 	}
@@ -146,11 +149,11 @@ func Hybrid(ctx context.Context) error {
 	if os.Getenv("RTWASM_CPUS") == "" {
 		opts.CPUs = nil
 	}
-	opts.ColdStarts = []string{pipeline.ColdProcess}
-	if err := experiments(ctx, pipeline.Startup, pipeline.Prolonged); err != nil {
+	opts.ColdStarts = []string{run.ColdProcess}
+	if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
 		return err
 	}
-	rows, err := pipeline.ReadSamples(filepath.Join(lastRun, pipeline.SamplesFile))
+	rows, err := run.ReadSamples(filepath.Join(lastRun, run.SamplesFile))
 	if err != nil {
 		return err
 	}
@@ -162,7 +165,7 @@ func Hybrid(ctx context.Context) error {
 // images (labelled rtwasm=1), and the build directory.
 func Clean(ctx context.Context) error {
 	mg.Deps(loadOptions)
-	if err := pipeline.CleanupContainers(ctx, true); err != nil {
+	if err := container.Cleanup(ctx, true); err != nil {
 		return err
 	}
 	return os.RemoveAll(opts.BuildDir)

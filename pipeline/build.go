@@ -11,11 +11,13 @@ import (
 	"sync"
 
 	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // RunnerPackage is the Go package of rtwasm's runner program.
-const RunnerPackage = "github.com/rtwasm/rtwasm/pipeline/cmd/rtwasm-run"
+const RunnerPackage = "github.com/rtwasm/rtwasm/cmd/rtwasm-run"
 
 // Builds holds the kernels built for one dataset: every benchmark × target
 // (and every benchmark × preparing runtime) has a file or the reason it has none.
@@ -25,8 +27,37 @@ type Builds struct {
 	Artifacts map[string]toolchain.Artifact // by buildKey(benchmark, target)
 	Prepared  map[string]string             // by buildKey(benchmark, runtime id)
 	Failures  map[string]error              // by either key
-	Env       Env
-	Runtimes  []Runtime // the selected runtimes, bound to Env
+	Env       runtimes.Env
+	Runtimes  []runtimes.Runtime // the selected runtimes, bound to Env
+
+	probes *probeCache // each runtime probed and set up once
+}
+
+// probeCache holds the probes of one invocation, by runtime instance (a
+// test's fresh instance of the same id is probed anew).
+type probeCache struct {
+	mu sync.Mutex
+	m  map[runtimes.Runtime]runtimes.Probe
+}
+
+// Probe returns what r's probe said, after its set-up: once per runtime per
+// invocation, however many steps ask.
+func (b *Builds) Probe(ctx context.Context, r runtimes.Runtime) runtimes.Probe {
+	b.probes.mu.Lock()
+	defer b.probes.mu.Unlock()
+	if p, ok := b.probes.m[r]; ok {
+		return p
+	}
+	p := setUp(ctx, r, r.Probe(ctx))
+	b.probes.m[r] = p
+	return p
+}
+
+func setUp(ctx context.Context, r runtimes.Runtime, p runtimes.Probe) runtimes.Probe {
+	if s, ok := r.(runtimes.SetUpper); ok && p.Available {
+		return s.SetUp(ctx, p)
+	}
+	return p
 }
 
 func buildKey[T ~string](bench string, t T) string { return bench + "/" + string(t) }
@@ -42,7 +73,7 @@ func (b *Builds) Artifact(bench string, t toolchain.Target) (toolchain.Artifact,
 
 // Input returns the file runtime r executes for bench: what it prepared,
 // if it prepares anything, else the artifact of its target.
-func (b *Builds) Input(r Runtime, bench string) (string, error) {
+func (b *Builds) Input(r runtimes.Runtime, bench string) (string, error) {
 	k := buildKey(bench, r.ID())
 	if path, ok := b.Prepared[k]; ok {
 		return path, nil
@@ -62,16 +93,17 @@ func (b *Builds) failure(key string) error {
 }
 
 // Build compiles the runner program, then o.Benchmarks for every target the
-// runtimes in o.Runtimes need, then lets preparing runtimes prepare them. A
+// runtimes in o.Runtimes need, probes each runtime, lets preparing runtimes
+// prepare the kernels, and sets up the runtimes that need it. A
 // compiler, kernel or preparation that fails is recorded in Failures; only
 // an unusable build directory or option is an error.
-func Build(ctx context.Context, o Options, log io.Writer) (*Builds, error) {
+func Build(ctx context.Context, o run.Options, log io.Writer) (*Builds, error) {
 	buildDir, err := filepath.Abs(o.BuildDir)
 	if err != nil {
 		return nil, err
 	}
 	b := &Builds{Dataset: o.Dataset, Compilers: toolchain.Set{}, Artifacts: map[string]toolchain.Artifact{},
-		Prepared: map[string]string{}, Failures: map[string]error{}}
+		Prepared: map[string]string{}, Failures: map[string]error{}, probes: &probeCache{m: map[runtimes.Runtime]runtimes.Probe{}}}
 	b.Env.EngineCache = filepath.Join(buildDir, "engine-cache")
 	if b.Env.Runner, err = BuildRunner(ctx, filepath.Join(buildDir, "bin"), log); err != nil {
 		fmt.Fprintf(log, "build: %v\n", err)
@@ -80,13 +112,20 @@ func Build(ctx context.Context, o Options, log io.Writer) (*Builds, error) {
 		return nil, err
 	}
 	b.compile(ctx, o, filepath.Join(buildDir, "cache"), log)
-	b.prepare(ctx, o.Benchmarks, filepath.Join(buildDir, "prepared"), log)
+	looked := map[runtimes.Runtime]runtimes.Probe{}
+	for _, r := range b.Runtimes {
+		looked[r] = r.Probe(ctx)
+	}
+	b.prepare(ctx, looked, o.Benchmarks, filepath.Join(buildDir, "prepared"), log)
+	for _, r := range b.Runtimes {
+		b.probes.m[r] = setUp(ctx, r, looked[r])
+	}
 	fmt.Fprintf(log, "build: %d artifacts (%d compiled, %d from cache), %d prepared, %d failures\n",
 		len(b.Artifacts), b.count(false), b.count(true), len(b.Prepared), len(b.Failures))
 	return b, nil
 }
 
-func (b *Builds) compile(ctx context.Context, o Options, cacheDir string, log io.Writer) {
+func (b *Builds) compile(ctx context.Context, o run.Options, cacheDir string, log io.Writer) {
 	var jobs []func()
 	var mu sync.Mutex
 	for _, t := range TargetsOf(b.Runtimes) {
@@ -119,10 +158,10 @@ func (b *Builds) compile(ctx context.Context, o Options, cacheDir string, log io
 }
 
 // prepare runs every preparing runtime over every benchmark's .wasm.
-func (b *Builds) prepare(ctx context.Context, benchmarks []string, dir string, log io.Writer) {
+func (b *Builds) prepare(ctx context.Context, probes map[runtimes.Runtime]runtimes.Probe, benchmarks []string, dir string, log io.Writer) {
 	for _, r := range b.Runtimes {
-		p, ok := r.(Preparer)
-		if !ok || !r.Probe(ctx).Available {
+		p, ok := r.(runtimes.Preparer)
+		if !ok || !probes[r].Available {
 			continue
 		}
 		for _, name := range benchmarks {
@@ -209,7 +248,7 @@ func runParallel(jobs []func()) {
 }
 
 // TargetsOf lists the build targets the runtimes execute, without repeats.
-func TargetsOf(runtimes []Runtime) []toolchain.Target {
+func TargetsOf(runtimes []runtimes.Runtime) []toolchain.Target {
 	var list []toolchain.Target
 	for _, t := range toolchain.Targets {
 		for _, r := range runtimes {

@@ -9,13 +9,16 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // Doctor reports what this host can measure: the profiles, the compilers,
 // every runtime (available, or why not), the CPU frequency state, and a
 // verdict on whether timings are taken at a fixed frequency.
-func Doctor(ctx context.Context, o Options, w io.Writer) error {
+func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 	printProfiles(w)
 	fmt.Fprintln(w, "\ncompilers:")
 	for _, t := range toolchain.Targets {
@@ -27,7 +30,7 @@ func Doctor(ctx context.Context, o Options, w io.Writer) error {
 		p := set[t].Provenance()
 		fmt.Fprintf(w, "  %-13s %s — %s (%s)\n", t, p.Name, p.Version, p.Source)
 	}
-	env := Env{EngineCache: filepath.Join(o.BuildDir, "engine-cache")}
+	env := runtimes.Env{EngineCache: filepath.Join(o.BuildDir, "engine-cache")}
 	runner, err := BuildRunner(ctx, filepath.Join(o.BuildDir, "bin"), io.Discard)
 	if err != nil {
 		fmt.Fprintf(w, "runner: %v\n", err)
@@ -44,7 +47,7 @@ func Doctor(ctx context.Context, o Options, w io.Writer) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.ID(), r.ColdStart(), state)
 	}
 	tw.Flush()
-	printHost(w, ReadHost())
+	printHost(w, host.Read())
 	return nil
 }
 
@@ -63,7 +66,7 @@ func printProfiles(w io.Writer) {
 	}
 }
 
-func printHost(w io.Writer, h Host) {
+func printHost(w io.Writer, h host.State) {
 	fmt.Fprintf(w, "\nhost: %s, %d cores, Linux %s, turbo %s\n", h.CPUModel, h.Cores, h.Kernel, h.Turbo)
 	for _, c := range h.CPUs {
 		fmt.Fprintf(w, "  cpu%d: governor %s, %d kHz (min %d, max %d)\n", c.CPU, c.Governor, c.CurKHz, c.MinKHz, c.MaxKHz)

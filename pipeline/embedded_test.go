@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -29,7 +30,7 @@ func TestEmbeddedModelSurvivesEndlessKernel(t *testing.T) {
 	b.Artifacts["atax/wasm32-wasi"] = good.Artifacts["atax/wasm32-wasi"]
 	b.Runtimes = nil
 	for _, r := range Registry(good.Env) {
-		if r.ColdStart() == ColdEmbedded && (r.ID() == "wazero:compiler" || r.ID() == "wasmtime:cranelift") {
+		if r.ColdStart() == run.ColdEmbedded && (r.ID() == "wazero:compiler" || r.ID() == "wasmtime:cranelift") {
 			b.Runtimes = append(b.Runtimes, r)
 		}
 	}
@@ -38,22 +39,22 @@ func TestEmbeddedModelSurvivesEndlessKernel(t *testing.T) {
 	}
 	o := testOptions(t)
 	o.Benchmarks, o.Reps, o.Iterations, o.Timeout = []string{"gemm", "atax"}, 2, 2, 2*time.Second
-	run, err := RunExperiments(context.Background(), o, &b, []string{Startup, Prolonged}, io.Discard)
+	dir, err := RunExperiments(context.Background(), o, &b, []string{run.Startup, run.Prolonged}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows, err := ReadRun(run)
+	_, rows, err := run.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ok := 0
 	for _, s := range rows {
 		switch {
-		case s.ColdStart != ColdEmbedded:
+		case s.ColdStart != run.ColdEmbedded:
 			t.Errorf("row of %s labelled %q", s.Runtime, s.ColdStart)
-		case s.Benchmark == "gemm" && (s.Status != StatusError || !strings.Contains(s.Error, "timeout")):
+		case s.Benchmark == "gemm" && (s.Status != run.StatusError || !strings.Contains(s.Error, "timeout")):
 			t.Errorf("endless %s: %s %q, want a timeout error", s.Runtime, s.Status, s.Error)
-		case s.Benchmark == "atax" && (s.Status != StatusOK || s.StartupNS <= 0):
+		case s.Benchmark == "atax" && (s.Status != run.StatusOK || s.StartupNS <= 0):
 			t.Errorf("atax on %s: %s %q, startup %d", s.Runtime, s.Status, s.Error, s.StartupNS)
 		case s.Benchmark == "atax":
 			ok++

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 var (
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) {
 }
 
 // testOptions are smoke options writing under the test directory.
-func testOptions(t testing.TB) Options {
+func testOptions(t testing.TB) run.Options {
 	o, err := ParseOptions(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)

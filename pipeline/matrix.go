@@ -13,40 +13,45 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtwasm/rtwasm/harness"
+	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
-// cell is one sample to take: a process (or request) for one experiment,
-// benchmark, runtime and repetition.
-type cell struct {
+// trial is one launch to make: a process (or embedded request) for one
+// experiment, benchmark, series and repetition. It yields one sample, or one
+// per iteration in the prolonged experiment.
+type trial struct {
 	exp        string
 	kernel     kernels.Kernel
-	rt         Runtime
+	rt         runtimes.Runtime
 	binary     string // from the runtime's probe
 	rep        int
 	iterations int
 }
 
-// key identifies the cell within its run, for the journal.
-func (c cell) key() string {
-	return fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, Series(c.rt.ID(), c.rt.ColdStart()), c.rep)
+// key identifies the trial within its run, for the journal.
+func (c trial) key() string {
+	return fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, run.Series(c.rt.ID(), c.rt.ColdStart()), c.rep)
 }
 
 // iterationsFor is how many init+kernel runs an experiment asks for:
 // start-up needs none (main_start comes before any work), total one.
-func iterationsFor(exp string, o Options) int {
+func iterationsFor(exp string, o run.Options) int {
 	switch exp {
-	case Startup:
+	case run.Startup:
 		return 0
-	case Total:
+	case run.Total:
 		return 1
 	}
 	return o.Iterations
 }
 
-func repsFor(exp string, o Options) int {
-	if exp == Prolonged {
+func repsFor(exp string, o run.Options) int {
+	if exp == run.Prolonged {
 		return o.ProlongedReps
 	}
 	return o.Reps
@@ -56,27 +61,27 @@ func repsFor(exp string, o Options) int {
 // with the built kernels into a new run directory (or, with o.Resume, the
 // interrupted run of that id) and returns its path. Each sample is journaled
 // as soon as it is taken, so an interrupted run loses at most the one in flight.
-func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, log io.Writer) (string, error) {
+func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (string, error) {
 	defer closeAll(b.Runtimes)
-	run, m, err := openRun(o, exps, b)
+	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", err
 	}
-	probes := probeAll(ctx, b.Runtimes, &m, log)
-	cells, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	probes := probeAll(ctx, b, &m, log)
+	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
-		return run, err
+		return dir, err
 	}
-	if err := WriteManifest(run, m); err != nil {
-		return run, err
+	if err := run.WriteManifest(dir, m); err != nil {
+		return dir, err
 	}
-	j, done, err := openJournal(run)
+	j, done, err := run.OpenJournal(dir)
 	if err != nil {
-		return run, err
+		return dir, err
 	}
 	defer j.Close()
-	progress := newProgress(log, len(cells), len(done))
-	for i, c := range cells {
+	progress := newProgress(log, len(trials), len(done))
+	for i, c := range trials {
 		if _, ok := done[c.key()]; ok {
 			continue
 		}
@@ -84,82 +89,82 @@ func RunExperiments(ctx context.Context, o Options, b *Builds, exps []string, lo
 		for k := range samples {
 			samples[k].Order = int32(i)
 		}
-		if err := j.record(c.key(), samples); err != nil {
-			return run, err
+		if err := j.Record(c.key(), samples); err != nil {
+			return dir, err
 		}
 		done[c.key()] = samples
 		progress.step(c, samples[0])
 	}
-	return run, finish(run, m, unavailable, done)
+	return dir, finish(dir, m, unavailable, done)
 }
 
 // openRun creates the run directory and its manifest, or reopens the run
 // being resumed.
-func openRun(o Options, exps []string, b *Builds) (string, Manifest, error) {
+func openRun(o run.Options, exps []string, b *Builds) (string, run.Manifest, error) {
 	if o.Resume != "" {
-		run := filepath.Join(o.DataDir, o.Resume)
-		m, err := ReadManifest(run)
+		dir := filepath.Join(o.DataDir, o.Resume)
+		m, err := run.ReadManifest(dir)
 		if err != nil {
 			return "", m, fmt.Errorf("resume %s: %w", o.Resume, err)
 		}
 		m.Resumes++
-		return run, m, nil
+		return dir, m, nil
 	}
-	run, err := newRunDir(o.DataDir)
-	m := Manifest{RunID: filepath.Base(run), Project: projectCommit(), Started: time.Now().UTC(),
-		Experiments: exps, Options: o, HostStart: ReadHost(), Compilers: b.Compilers.Provenances(),
+	dir, err := newRunDir(o.DataDir)
+	m := run.Manifest{RunID: filepath.Base(dir), Project: projectCommit(), Started: time.Now().UTC(),
+		Experiments: exps, Options: o, HostStart: host.Read(), Compilers: b.Compilers.Provenances(),
 		Artifacts: artifactRecords(b, o.Benchmarks)}
-	return run, m, err
+	return dir, m, err
 }
 
 // probeAll asks every runtime whether it can run, recording the answers.
-func probeAll(ctx context.Context, runtimes []Runtime, m *Manifest, log io.Writer) []Probe {
-	probes := make([]Probe, len(runtimes))
+func probeAll(ctx context.Context, b *Builds, m *run.Manifest, log io.Writer) []runtimes.Probe {
+	probes := make([]runtimes.Probe, len(b.Runtimes))
 	m.Runtimes = nil
-	for i, r := range runtimes {
-		p := r.Probe(ctx)
+	for i, r := range b.Runtimes {
+		p := b.Probe(ctx, r)
 		probes[i] = p
-		m.Runtimes = append(m.Runtimes, RuntimeInfo{ID: r.ID(), Target: string(r.Target()), ColdStart: r.ColdStart(),
+		m.Runtimes = append(m.Runtimes, run.RuntimeInfo{ID: r.ID(), Target: string(r.Target()), ColdStart: r.ColdStart(),
 			Available: p.Available, Version: p.Version, Binary: p.Binary, Reason: p.Reason})
 		if !p.Available {
-			fmt.Fprintf(log, "runtime %s unavailable: %s\n", Series(r.ID(), r.ColdStart()), p.Reason)
+			fmt.Fprintf(log, "runtime %s unavailable: %s\n", run.Series(r.ID(), r.ColdStart()), p.Reason)
 		}
 	}
 	return probes
 }
 
-// plan lists the cells to measure in their seeded random order, and the rows
+// plan lists the trials to measure in their seeded random order, and the rows
 // that record unavailable runtimes.
-func plan(runID string, o Options, exps []string, runtimes []Runtime, probes []Probe) ([]cell, []Sample, error) {
-	var cells []cell
-	var unavailable []Sample
+func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) ([]trial, []run.Sample, error) {
+	var trials []trial
+	var unavailable []run.Sample
 	for _, exp := range exps {
 		for _, name := range o.Benchmarks {
 			k, err := kernels.Lookup(name)
 			if err != nil {
 				return nil, nil, err
 			}
-			for i, r := range runtimes {
-				c := cell{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
+			for i, r := range rts {
+				c := trial{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
 				if !probes[i].Available {
 					s := baseSample(runID, c, o.Dataset)
-					s.Status, s.Error, s.Order = StatusUnavailable, probes[i].Reason, -1
+					s.Status, s.Error, s.Order = run.StatusUnavailable, probes[i].Reason, -1
 					unavailable = append(unavailable, s)
 					continue
 				}
 				for c.rep = 1; c.rep <= repsFor(exp, o); c.rep++ {
-					cells = append(cells, c)
+					trials = append(trials, c)
 				}
 			}
 		}
 	}
-	rand.New(rand.NewPCG(uint64(o.Seed), 0)).Shuffle(len(cells), func(i, j int) { cells[i], cells[j] = cells[j], cells[i] })
-	return cells, unavailable, nil
+	rand.New(rand.NewPCG(uint64(o.Seed), 0)).Shuffle(len(trials), func(i, j int) { trials[i], trials[j] = trials[j], trials[i] })
+	return trials, unavailable, nil
 }
 
 // finish writes samples.parquet (rows in run order) and the final manifest.
-func finish(run string, m Manifest, unavailable []Sample, done map[string][]Sample) error {
-	rows := append([]Sample{}, unavailable...)
+func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[string][]run.Sample) error {
+	rows := append([]run.Sample{}, unavailable...)
 	for _, samples := range done {
 		rows = append(rows, samples...)
 	}
@@ -169,42 +174,42 @@ func finish(run string, m Manifest, unavailable []Sample, done map[string][]Samp
 		}
 		return rows[i].Iteration < rows[j].Iteration
 	})
-	if err := WriteSamples(filepath.Join(run, SamplesFile), rows); err != nil {
+	if err := run.WriteSamples(filepath.Join(dir, run.SamplesFile), rows); err != nil {
 		return err
 	}
-	m.Finished, m.HostEnd = time.Now().UTC(), ReadHost()
-	if err := WriteManifest(run, m); err != nil {
+	m.Finished, m.HostEnd = time.Now().UTC(), host.Read()
+	if err := run.WriteManifest(dir, m); err != nil {
 		return err
 	}
-	return linkLatest(run)
+	return linkLatest(dir)
 }
 
-// measure takes one cell's sample(s); failures become error rows.
-func measure(ctx context.Context, runID string, c cell, b *Builds, o Options) []Sample {
+// measure takes one trial's sample(s); failures become error rows.
+func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Options) []run.Sample {
 	base := baseSample(runID, c, o.Dataset)
 	input, err := b.Input(c.rt, c.kernel.Name)
 	if err != nil {
-		return []Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
+		return []run.Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
 	}
-	ctx, cancel := context.WithTimeout(WithCPUs(ctx, o.CPUs), o.Timeout)
+	ctx, cancel := context.WithTimeout(runtimes.WithCPUs(ctx, o.CPUs), o.Timeout)
 	defer cancel()
-	res := c.rt.Run(ctx, input, []string{"--iterations", strconv.Itoa(c.iterations)})
+	res := c.rt.Run(ctx, input, harness.Args(c.iterations, false))
 	base.LaunchNS = res.LaunchNS
 	if res.Err != nil {
-		return []Sample{failed(base, res.ExitStatus, res.Err)}
+		return []run.Sample{failed(base, res.ExitStatus, res.Err)}
 	}
 	return samplesOf(base, res)
 }
 
 // samplesOf turns a finished execution into rows: one for start-up and
 // total, one per iteration for prolonged.
-func samplesOf(base Sample, res Result) []Sample {
-	t, err := ParseTimeline(res.Stdout)
+func samplesOf(base run.Sample, res runtimes.Result) []run.Sample {
+	t, err := harness.ParseTimeline(res.Stdout)
 	if err != nil {
-		return []Sample{failed(base, res.ExitStatus, err)}
+		return []run.Sample{failed(base, res.ExitStatus, err)}
 	}
 	if len(t.IterationEnds) != int(base.Iterations) {
-		return []Sample{failed(base, res.ExitStatus, fmt.Errorf("asked for %d iterations, the kernel reported %d", base.Iterations, len(t.IterationEnds)))}
+		return []run.Sample{failed(base, res.ExitStatus, fmt.Errorf("asked for %d iterations, the kernel reported %d", base.Iterations, len(t.IterationEnds)))}
 	}
 	base.MainStartNS, base.MainEndNS, base.ClockResNS = t.MainStart, t.MainEnd, t.ClockRes
 	base.SwitchIteration, base.OptCompileNS, base.Note = int32(t.Switch), t.OptCompileNS, t.Note
@@ -214,11 +219,11 @@ func samplesOf(base Sample, res Result) []Sample {
 	base.StartupNS = t.MainStart - base.LaunchNS
 	base.ExecNS = t.MainEnd - t.MainStart
 	base.TotalNS = t.MainEnd - base.LaunchNS
-	base.Status = StatusOK
-	if base.Experiment != Prolonged {
-		return []Sample{base}
+	base.Status = run.StatusOK
+	if base.Experiment != run.Prolonged {
+		return []run.Sample{base}
 	}
-	rows := make([]Sample, len(t.IterationEnds))
+	rows := make([]run.Sample, len(t.IterationEnds))
 	prev := t.MainStart
 	for i, end := range t.IterationEnds {
 		rows[i] = base
@@ -233,32 +238,32 @@ func samplesOf(base Sample, res Result) []Sample {
 	return rows
 }
 
-func baseSample(runID string, c cell, d kernels.Dataset) Sample {
-	engine, mode := splitID(c.rt.ID())
-	return Sample{RunID: runID, Experiment: c.exp, Benchmark: c.kernel.Name, Category: c.kernel.Category,
+func baseSample(runID string, c trial, d kernels.Dataset) run.Sample {
+	engine, mode, _ := strings.Cut(c.rt.ID(), ":")
+	return run.Sample{RunID: runID, Experiment: c.exp, Benchmark: c.kernel.Name, Category: c.kernel.Category,
 		Dataset: string(d), Runtime: c.rt.ID(), Engine: engine, Mode: mode, Target: string(c.rt.Target()),
 		Binary: c.binary, ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations)}
 }
 
-func closeAll(runtimes []Runtime) {
-	for _, r := range runtimes {
-		if c, ok := r.(Closer); ok {
+func closeAll(rts []runtimes.Runtime) {
+	for _, r := range rts {
+		if c, ok := r.(runtimes.Closer); ok {
 			c.Close()
 		}
 	}
 }
 
-func failed(s Sample, exit int, err error) Sample {
-	s.Status, s.ExitStatus, s.Error = StatusError, int32(exit), err.Error()
+func failed(s run.Sample, exit int, err error) run.Sample {
+	s.Status, s.ExitStatus, s.Error = run.StatusError, int32(exit), err.Error()
 	return s
 }
 
-func artifactRecords(b *Builds, benchmarks []string) []ArtifactRecord {
-	var list []ArtifactRecord
+func artifactRecords(b *Builds, benchmarks []string) []run.ArtifactRecord {
+	var list []run.ArtifactRecord
 	for _, name := range benchmarks {
 		for _, t := range toolchain.Targets {
 			if a, err := b.Artifact(name, t); err == nil {
-				list = append(list, ArtifactRecord{Benchmark: name, Dataset: string(b.Dataset), Target: string(t),
+				list = append(list, run.ArtifactRecord{Benchmark: name, Dataset: string(b.Dataset), Target: string(t),
 					SHA256: a.SHA256, Bytes: a.Bytes, Compiler: a.Compiler})
 			}
 		}
@@ -286,10 +291,10 @@ func newRunDir(dataDir string) (string, error) {
 }
 
 // linkLatest points DataDir/latest at the run.
-func linkLatest(run string) error {
-	link := filepath.Join(filepath.Dir(run), "latest")
+func linkLatest(dir string) error {
+	link := filepath.Join(filepath.Dir(dir), "latest")
 	os.Remove(link)
-	return os.Symlink(filepath.Base(run), link)
+	return os.Symlink(filepath.Base(dir), link)
 }
 
 func projectCommit() string {

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
+	"github.com/rtwasm/rtwasm/runtimes/container"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -31,18 +34,18 @@ func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
 	delete(b.Artifacts, "atax/native-musl")
 	b.Runtimes = nil
 	for _, r := range good.Runtimes {
-		if contains([]string{"native:glibc", "native:musl", "wazero:interp", "wazero:compiler"}, r.ID()) && r.ColdStart() == ColdProcess {
+		if contains([]string{"native:glibc", "native:musl", "wazero:interp", "wazero:compiler"}, r.ID()) && r.ColdStart() == run.ColdProcess {
 			b.Runtimes = append(b.Runtimes, r)
 		}
 	}
 
 	o := testOptions(t)
 	o.Benchmarks, o.Reps, o.Iterations, o.Timeout = []string{"gemm", "atax"}, 2, 3, 3*time.Second
-	run, err := RunExperiments(context.Background(), o, &b, AllExperiments, io.Discard)
+	dir, err := RunExperiments(context.Background(), o, &b, run.AllExperiments, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows, err := ReadRun(run)
+	_, rows, err := run.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +59,12 @@ func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
 	for _, s := range rows {
 		key := s.Benchmark + " " + s.Runtime
 		if want, isBad := wantErr[key]; isBad {
-			if s.Status != StatusError || !strings.Contains(s.Error, want) {
+			if s.Status != run.StatusError || !strings.Contains(s.Error, want) {
 				t.Errorf("%s %s: status %s error %q, want an error row containing %q", key, s.Experiment, s.Status, s.Error, want)
 			}
 			continue
 		}
-		if s.Status != StatusOK {
+		if s.Status != run.StatusOK {
 			t.Errorf("%s %s: %s %s", key, s.Experiment, s.Status, s.Error)
 		}
 		ok[key+" "+s.Experiment]++
@@ -75,9 +78,9 @@ func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
 }
 
 func TestSamplesOfProlonged(t *testing.T) {
-	base := Sample{Experiment: Prolonged, Iterations: 2, LaunchNS: 1000}
+	base := run.Sample{Experiment: run.Prolonged, Iterations: 2, LaunchNS: 1000}
 	out := "rtwasm main_start 1500\nrtwasm iteration 1 1700\nrtwasm iteration 2 1800\nrtwasm main_end 1850\n"
-	rows := samplesOf(base, Result{Stdout: []byte(out)})
+	rows := samplesOf(base, runtimes.Result{Stdout: []byte(out)})
 	if len(rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(rows))
 	}
@@ -88,8 +91,42 @@ func TestSamplesOfProlonged(t *testing.T) {
 	if first.Iteration != 1 || first.IterationNS != 200 || second.Iteration != 2 || second.IterationNS != 100 {
 		t.Errorf("iterations %+v %+v, want 200 ns then 100 ns", first, second)
 	}
-	short := samplesOf(Sample{Experiment: Prolonged, Iterations: 3}, Result{Stdout: []byte(out)})
-	if len(short) != 1 || short[0].Status != StatusError {
+	short := samplesOf(run.Sample{Experiment: run.Prolonged, Iterations: 3}, runtimes.Result{Stdout: []byte(out)})
+	if len(short) != 1 || short[0].Status != run.StatusError {
 		t.Errorf("a kernel reporting fewer iterations than asked was not an error: %+v", short)
+	}
+}
+
+// TestDockerDownMatrixGoesOn: with no reachable Docker Engine, docker:engine
+// rows are unavailable with the fix named, and the other runtimes measure.
+func TestDockerDownMatrixGoesOn(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent.sock")
+	b := *builtKernels(t)
+	b.Runtimes = container.Docker()
+	d := b.Runtimes[0]
+	for _, r := range builtKernels(t).Runtimes {
+		if r.ID() == "native:musl" {
+			b.Runtimes = append(b.Runtimes, r)
+		}
+	}
+	o := testOptions(t)
+	o.Benchmarks, o.Reps = []string{"gemm"}, 1
+	dir, err := RunExperiments(context.Background(), o, &b, []string{run.Startup}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := run.ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, s := range rows {
+		status[s.Runtime] = s.Status
+		if s.Runtime == d.ID() && !strings.Contains(s.Error, "systemctl start docker") {
+			t.Errorf("docker row error %q does not name the fix", s.Error)
+		}
+	}
+	if status[d.ID()] != run.StatusUnavailable || status["native:musl"] != run.StatusOK {
+		t.Errorf("statuses %v; want docker:engine unavailable and native:musl ok", status)
 	}
 }

@@ -12,31 +12,11 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/run"
 )
 
-// Options control a run. They come from a profile, overridden by RTWASM_*
-// environment variables (see EnvVars).
-type Options struct {
-	Profile       string          `json:"profile"`
-	Benchmarks    []string        `json:"benchmarks"`
-	Runtimes      []string        `json:"runtimes"`
-	ColdStarts    []string        `json:"cold_starts"` // process and/or embedded
-	Dataset       kernels.Dataset `json:"dataset"`
-	Reps          int             `json:"reps"`           // startup and total samples per cell
-	ProlongedReps int             `json:"prolonged_reps"` // prolonged processes per cell
-	Iterations    int             `json:"iterations"`     // init+kernel runs per prolonged process
-	Timeout       time.Duration   `json:"timeout_ns"`     // per sample
-	Seed          int64           `json:"seed"`           // shuffles the sample order
-	CPUs          []int           `json:"cpus"`           // every sample is pinned to these; empty: not pinned
-	Resume        string          `json:"-"`              // id of an interrupted run to complete
-	DataDir       string          `json:"-"`
-	BuildDir      string          `json:"-"`
-	CacheDir      string          `json:"-"`
-	Reference     string          `json:"-"`
-}
-
-// Profiles are the named starting points for Options.
-var Profiles = map[string]Options{
+// Profiles are the named starting points for run.Options.
+var Profiles = map[string]run.Options{
 	// smoke: every kernel at MINI, a few samples: minutes, for tests and CI.
 	"smoke": {Dataset: kernels.Mini, Reps: 3, ProlongedReps: 1, Iterations: 5, Timeout: 2 * time.Minute},
 	// quick: SMALL, enough samples for medians and trends.
@@ -71,16 +51,16 @@ var EnvVars = map[string]string{
 }
 
 // LoadOptions reads the options from the environment.
-func LoadOptions() (Options, error) {
+func LoadOptions() (run.Options, error) {
 	if err := checkEnvNames(os.Environ()); err != nil {
-		return Options{}, err
+		return run.Options{}, err
 	}
 	return ParseOptions(os.Getenv)
 }
 
 // ParseOptions builds Options from a profile and variable lookups, rejecting
 // unknown variables, names and values with the list of valid ones.
-func ParseOptions(getenv func(string) string) (Options, error) {
+func ParseOptions(getenv func(string) string) (run.Options, error) {
 	name := orDefault(getenv("RTWASM_PROFILE"), "smoke")
 	o, ok := Profiles[name]
 	if !ok {
@@ -103,7 +83,7 @@ func ParseOptions(getenv func(string) string) (Options, error) {
 	if o.Runtimes, err = parseList(getenv("RTWASM_RUNTIMES"), "RTWASM_RUNTIMES", RuntimeIDs()); err != nil {
 		return o, err
 	}
-	if o.ColdStarts, err = parseList(getenv("RTWASM_COLD_START"), "RTWASM_COLD_START", []string{ColdProcess, ColdEmbedded}); err != nil {
+	if o.ColdStarts, err = parseList(getenv("RTWASM_COLD_START"), "RTWASM_COLD_START", []string{run.ColdProcess, run.ColdEmbedded}); err != nil {
 		return o, err
 	}
 	if v := getenv("RTWASM_DATASET"); v != "" {
@@ -206,12 +186,28 @@ func contains(list []string, s string) bool {
 
 // ResumeOptions returns the options an interrupted run was started with (its
 // manifest's), keeping this invocation's directories, and its experiments.
-func ResumeOptions(o Options) (Options, []string, error) {
-	m, err := ReadManifest(filepath.Join(o.DataDir, o.Resume))
+func ResumeOptions(o run.Options) (run.Options, []string, error) {
+	m, err := run.ReadManifest(filepath.Join(o.DataDir, o.Resume))
 	if err != nil {
 		return o, nil, fmt.Errorf("RTWASM_RESUME=%s: %w", o.Resume, err)
 	}
 	r := m.Options
 	r.Resume, r.DataDir, r.BuildDir, r.CacheDir, r.Reference = o.Resume, o.DataDir, o.BuildDir, o.CacheDir, o.Reference
 	return r, m.Experiments, nil
+}
+
+// parseCPUs reads RTWASM_CPUS: "none", or a comma-separated CPU list.
+func parseCPUs(value string, online int) ([]int, error) {
+	if value == "none" {
+		return nil, nil
+	}
+	var cpus []int
+	for _, item := range strings.Split(value, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(item))
+		if err != nil || c < 0 || c >= online {
+			return nil, fmt.Errorf("RTWASM_CPUS=%q: want none or CPU numbers from 0 to %d", value, online-1)
+		}
+		cpus = append(cpus, c)
+	}
+	return cpus, nil
 }

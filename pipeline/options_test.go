@@ -3,6 +3,8 @@ package pipeline
 import (
 	"strings"
 	"testing"
+
+	"github.com/rtwasm/rtwasm/runtimes"
 )
 
 func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
@@ -43,5 +45,17 @@ func TestOptionsProfileAndOverrides(t *testing.T) {
 	}
 	if !strings.HasSuffix(o.Reference, "MINI") {
 		t.Fatalf("reference %s does not follow the dataset", o.Reference)
+	}
+}
+
+func TestParseCPUs(t *testing.T) {
+	if cpus, err := parseCPUs("none", 2); err != nil || cpus != nil {
+		t.Fatalf("none: %v %v", cpus, err)
+	}
+	if cpus, err := parseCPUs("0, 1", 2); err != nil || runtimes.CPUList(cpus) != "0,1" {
+		t.Fatalf("0, 1: %v %v", cpus, err)
+	}
+	if _, err := parseCPUs("2", 2); err == nil {
+		t.Fatal("an offline CPU was accepted")
 	}
 }

@@ -6,11 +6,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/rtwasm/rtwasm/run"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
-// progress shows the matrix's advance: a bar with ETA and the current cell
+// progress shows the matrix's advance: a bar with ETA and the current trial
 // on a terminal, plain log lines every tenth of the work otherwise. Errors
 // are always logged as lines.
 type progress struct {
@@ -36,11 +37,11 @@ func newProgress(log io.Writer, total, resumed int) *progress {
 	return p
 }
 
-func (p *progress) step(c cell, s Sample) {
+func (p *progress) step(c trial, s run.Sample) {
 	p.taken++
 	done := p.resumed + p.taken
-	label := fmt.Sprintf("%s %s %s", c.exp, c.kernel.Name, Series(c.rt.ID(), c.rt.ColdStart()))
-	if s.Status == StatusError {
+	label := fmt.Sprintf("%s %s %s", c.exp, c.kernel.Name, run.Series(c.rt.ID(), c.rt.ColdStart()))
+	if s.Status == run.StatusError {
 		fmt.Fprintf(p.log, "\nerror: %s rep %d: %s\n", label, c.rep, s.Error)
 	}
 	if p.bar != nil {

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // The test binary doubles as a matrix run that can be killed: these
@@ -21,11 +23,11 @@ const (
 	childResumeEnv = "PIPELINE_TEST_CHILD_RESUME"
 )
 
-func childOptions() Options {
+func childOptions() run.Options {
 	o, _ := ParseOptions(func(string) string { return "" })
 	o.DataDir, o.BuildDir, o.Resume = os.Getenv(childDataEnv), os.Getenv(childBuildEnv), os.Getenv(childResumeEnv)
 	o.Benchmarks = []string{"gemm", "atax", "trisolv"}
-	o.Runtimes, o.ColdStarts = []string{"native:glibc", "native:musl", "wazero:compiler"}, []string{ColdProcess}
+	o.Runtimes, o.ColdStarts = []string{"native:glibc", "native:musl", "wazero:compiler"}, []string{run.ColdProcess}
 	o.Reps, o.ProlongedReps, o.Iterations, o.Seed = 4, 1, 3, 7
 	return o
 }
@@ -34,7 +36,7 @@ func childRun(data string) int {
 	o := childOptions()
 	b, err := Build(context.Background(), o, os.Stderr)
 	if err == nil {
-		_, err = RunExperiments(context.Background(), o, b, AllExperiments, os.Stderr)
+		_, err = RunExperiments(context.Background(), o, b, run.AllExperiments, os.Stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -55,18 +57,18 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	run := waitForJournal(t, data, killAfter)
+	dir := waitForJournal(t, data, killAfter)
 	child.Process.Signal(syscall.SIGKILL)
 	child.Wait()
-	if _, err := os.Stat(filepath.Join(run, SamplesFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, run.SamplesFile)); err == nil {
 		t.Fatalf("the run finished before the kill after %d cells; nothing was tested", killAfter)
 	}
 	resume := exec.Command(os.Args[0], "-test.run=^$")
-	resume.Env = append(env, childResumeEnv+"="+filepath.Base(run))
+	resume.Env = append(env, childResumeEnv+"="+filepath.Base(dir))
 	if out, err := resume.CombinedOutput(); err != nil || !strings.Contains(string(out), "resuming:") {
 		t.Fatalf("resume failed (%v):\n%s", err, out)
 	}
-	_, rows, err := ReadRun(run)
+	_, rows, err := run.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +89,7 @@ func waitForJournal(t *testing.T, data string, n int) string {
 	for time.Now().Before(deadline) {
 		runs, _ := filepath.Glob(filepath.Join(data, "2*"))
 		if len(runs) == 1 {
-			b, _ := os.ReadFile(filepath.Join(runs[0], JournalFile))
+			b, _ := os.ReadFile(filepath.Join(runs[0], run.JournalFile))
 			if strings.Count(string(b), "\n") >= n {
 				return runs[0]
 			}

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 )
 
 // Check is one benchmark's dump on one runtime compared with its reference.
@@ -21,18 +24,18 @@ type Check struct {
 
 // Verify runs every benchmark with its dump switch on every runtime and
 // compares standard error with o.Reference/<benchmark>.txt byte for byte.
-func Verify(ctx context.Context, o Options, b *Builds) ([]Check, error) {
+func Verify(ctx context.Context, o run.Options, b *Builds) ([]Check, error) {
 	defer closeAll(b.Runtimes)
 	if _, err := os.Stat(o.Reference); err != nil {
 		return nil, fmt.Errorf("no reference dumps for %s: %v; set RTWASM_REFERENCE to a directory of <benchmark>.txt files", o.Dataset, err)
 	}
 	var checks []Check
 	for _, r := range b.Runtimes {
-		probe := r.Probe(ctx)
+		probe := b.Probe(ctx, r)
 		for _, name := range o.Benchmarks {
-			c := Check{Benchmark: name, Runtime: Series(r.ID(), r.ColdStart())}
+			c := Check{Benchmark: name, Runtime: run.Series(r.ID(), r.ColdStart())}
 			if !probe.Available {
-				c.Status, c.Detail = StatusUnavailable, probe.Reason
+				c.Status, c.Detail = run.StatusUnavailable, probe.Reason
 			} else {
 				c.Status, c.Detail = verifyOne(ctx, o, b, r, name)
 			}
@@ -42,25 +45,25 @@ func Verify(ctx context.Context, o Options, b *Builds) ([]Check, error) {
 	return checks, nil
 }
 
-func verifyOne(ctx context.Context, o Options, b *Builds, r Runtime, name string) (status, detail string) {
+func verifyOne(ctx context.Context, o run.Options, b *Builds, r runtimes.Runtime, name string) (status, detail string) {
 	want, err := os.ReadFile(filepath.Join(o.Reference, name+".txt"))
 	if err != nil {
-		return StatusError, fmt.Sprintf("no reference: %v", err)
+		return run.StatusError, fmt.Sprintf("no reference: %v", err)
 	}
 	input, err := b.Input(r, name)
 	if err != nil {
-		return StatusError, err.Error()
+		return run.StatusError, err.Error()
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	res := r.Run(ctx, input, []string{"--dump"})
 	if res.Err != nil {
-		return StatusError, res.Err.Error()
+		return run.StatusError, res.Err.Error()
 	}
 	if d := FirstDifference(want, res.Stderr); d != "" {
 		return "mismatch", d
 	}
-	return StatusOK, ""
+	return run.StatusOK, ""
 }
 
 // FirstDifference describes the first line where got differs from want, or
@@ -121,8 +124,8 @@ func PrintChecks(w io.Writer, checks []Check) int {
 	unverified := map[string]bool{}
 	for _, c := range checks {
 		switch c.Status {
-		case StatusOK:
-		case StatusUnavailable:
+		case run.StatusOK:
+		case run.StatusUnavailable:
 			if !unverified[c.Runtime] {
 				unverified[c.Runtime] = true
 				fmt.Fprintf(w, "not verified: %s: %s\n", c.Runtime, c.Detail)

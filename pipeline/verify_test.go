@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // TestVerifyMINI: every kernel's dump equals the reference byte for byte on
@@ -24,10 +26,10 @@ func TestVerifyMINI(t *testing.T) {
 	}
 	for _, c := range checks {
 		switch {
-		case c.Status == StatusOK:
-		case c.Status == StatusUnavailable && c.Detail != "" && externalCLI(c.Runtime) && c.Benchmark == o.Benchmarks[0]:
+		case c.Status == run.StatusOK:
+		case c.Status == run.StatusUnavailable && c.Detail != "" && externalCLI(c.Runtime) && c.Benchmark == o.Benchmarks[0]:
 			t.Logf("not verified, unavailable here: %s: %s", c.Runtime, c.Detail) // an external CLI not installed
-		case c.Status == StatusUnavailable && c.Detail != "" && externalCLI(c.Runtime):
+		case c.Status == run.StatusUnavailable && c.Detail != "" && externalCLI(c.Runtime):
 		default:
 			t.Errorf("%s on %s: %s %s", c.Benchmark, c.Runtime, c.Status, c.Detail)
 		}

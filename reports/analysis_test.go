@@ -11,7 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
@@ -179,10 +179,10 @@ func parse(t *testing.T, s string) float64 {
 }
 
 // cellValues are the fixture's ok values (ms) of one cell, in run order.
-func cellValues(rows []pipeline.Sample, experiment, benchmark, series string, value func(pipeline.Sample) float64) []float64 {
+func cellValues(rows []run.Sample, experiment, benchmark, series string, value func(run.Sample) float64) []float64 {
 	var v []float64
 	for _, s := range rows {
-		if s.Status == pipeline.StatusOK && s.Experiment == experiment && s.Benchmark == benchmark && s.Series() == series {
+		if s.Status == run.StatusOK && s.Experiment == experiment && s.Benchmark == benchmark && s.Series() == series {
 			v = append(v, value(s))
 		}
 	}
@@ -196,7 +196,7 @@ func TestPairwiseFromFixture(t *testing.T) {
 	if len(rows) != 2*3*4 {
 		t.Errorf("%d comparisons, want 24", len(rows))
 	}
-	startup := func(s pipeline.Sample) float64 { return float64(s.StartupNS) / 1e6 }
+	startup := func(s run.Sample) float64 { return float64(s.StartupNS) / 1e6 }
 	found := false
 	for _, row := range rows {
 		if row["metric"] != "startup" || row["benchmark"] != "jacobi-2d" || row["series"] != "native:glibc" {
@@ -206,8 +206,8 @@ func TestPairwiseFromFixture(t *testing.T) {
 		if row["best_series"] != embeddedSeries {
 			t.Errorf("best series %s, want %s (lowest startup)", row["best_series"], embeddedSeries)
 		}
-		x := cellValues(r.rows, pipeline.Startup, "jacobi-2d", "native:glibc", startup)
-		y := cellValues(r.rows, pipeline.Startup, "jacobi-2d", embeddedSeries, startup)
+		x := cellValues(r.rows, run.Startup, "jacobi-2d", "native:glibc", startup)
+		y := cellValues(r.rows, run.Startup, "jacobi-2d", embeddedSeries, startup)
 		ratio := median(x) / median(y)
 		if got := parse(t, row["ratio"]); !near(got, ratio, 1e-3) {
 			t.Errorf("ratio %v, want %v", got, ratio)
@@ -223,7 +223,7 @@ func TestPairwiseFromFixture(t *testing.T) {
 	if !found {
 		t.Error("no startup comparison of native:glibc on jacobi-2d")
 	}
-	if s := section(r.html, headingPairwise); !strings.Contains(s, "Ratio 95% CI") || !strings.Contains(s, "24 of 24 comparisons") {
+	if s := sectionText(r.html, headingPairwise); !strings.Contains(s, "Ratio 95% CI") || !strings.Contains(s, "24 of 24 comparisons") {
 		t.Error("pairwise section lacks its table or narrative")
 	}
 }
@@ -241,7 +241,7 @@ func TestRealTimeFromFixture(t *testing.T) {
 	// Check the reported Gumbel fit against the likelihood equations, on
 	// block maxima computed here: mean(e^(−(x−μ)/β)) = 1 and
 	// β = x̄ − Σx e^(−x/β) / Σe^(−x/β).
-	total := cellValues(r.rows, pipeline.Total, longBenchmark, longSeries, func(s pipeline.Sample) float64 { return float64(s.TotalNS) / 1e6 })
+	total := cellValues(r.rows, run.Total, longBenchmark, longSeries, func(s run.Sample) float64 { return float64(s.TotalNS) / 1e6 })
 	var maxima []float64
 	for i := 0; i+7 <= len(total); i += 7 {
 		maxima = append(maxima, slices.Max(total[i:i+7]))
@@ -271,7 +271,7 @@ func TestRealTimeFromFixture(t *testing.T) {
 	if few["status"] != "too few samples for EVT; observed max only" || few["observed_max_ms"] == "" {
 		t.Errorf("short cell: %v", few)
 	}
-	s := section(r.html, headingRealTime)
+	s := sectionText(r.html, headingRealTime)
 	for _, want := range []string{"too few samples for EVT; observed max only", "rejected; observed max only", "pWCET 1e-9", "Of 30 cells: 1 fitted"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("real-time section lacks %q", want)
@@ -288,11 +288,11 @@ func TestBreakEvenFromFixture(t *testing.T) {
 		type line struct{ fixed, steady float64 }
 		lines := map[string]line{}
 		for _, fs := range fixtureSeriesList {
-			series := pipeline.Series(fs.id, fs.coldStart)
-			startup := cellValues(r.rows, pipeline.Startup, kernel, series, func(s pipeline.Sample) float64 { return float64(s.StartupNS) / 1e6 })
+			series := run.Series(fs.id, fs.coldStart)
+			startup := cellValues(r.rows, run.Startup, kernel, series, func(s run.Sample) float64 { return float64(s.StartupNS) / 1e6 })
 			var first, steady []float64
 			for _, s := range r.rows {
-				if s.Experiment == pipeline.Prolonged && s.Benchmark == kernel && s.Series() == series && s.Status == pipeline.StatusOK {
+				if s.Experiment == run.Prolonged && s.Benchmark == kernel && s.Series() == series && s.Status == run.StatusOK {
 					if s.Iteration == 1 {
 						first = append(first, float64(s.IterationNS)/1e6)
 					} else {
@@ -331,7 +331,7 @@ func TestBreakEvenFromFixture(t *testing.T) {
 			t.Errorf("%s: the fixture should have a break-even point", kernel)
 		}
 	}
-	s := section(r.md, headingBreakEven)
+	s := sectionText(r.md, headingBreakEven)
 	for _, want := range []string{"T(N) = startup + first job + (N−1) × steady job", "Break-even points", "Recommendation",
 		"N = 10000", "a task of ~", "fig5_breakeven.png", "Model parameters"} {
 		if !strings.Contains(s, want) {

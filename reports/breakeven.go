@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // Break-even model: N jobs of one kernel run in one process (a periodic
@@ -62,7 +62,7 @@ func (k kernelBreakEven) winnerAt(n float64) string {
 	return "–"
 }
 
-func (r *run) breakEvens() []kernelBreakEven {
+func (r *runData) breakEvens() []kernelBreakEven {
 	var list []kernelBreakEven
 	for _, b := range r.benchmarks {
 		var models []costModel
@@ -83,9 +83,9 @@ func (r *run) breakEvens() []kernelBreakEven {
 // costModel derives a series' model for a kernel: startup from the startup
 // experiment (else from the other experiments' rows), job times from the
 // prolonged test (else the total experiment's one job, main start to end).
-func (r *run) costModel(benchmark, series string) (costModel, bool) {
+func (r *runData) costModel(benchmark, series string) (costModel, bool) {
 	c := costModel{Series: series, StartupMS: math.NaN()}
-	for _, exp := range pipeline.AllExperiments {
+	for _, exp := range run.AllExperiments {
 		var startups []float64
 		for _, s := range r.samples(exp, benchmark, series) {
 			if s.Iteration <= 1 {
@@ -98,7 +98,7 @@ func (r *run) costModel(benchmark, series string) (costModel, bool) {
 		}
 	}
 	var first, steady []float64
-	for _, s := range r.samples(pipeline.Prolonged, benchmark, series) {
+	for _, s := range r.samples(run.Prolonged, benchmark, series) {
 		if s.Iteration == 1 {
 			first = append(first, iterationMS(s))
 		} else if s.Iteration > 1 {
@@ -107,7 +107,7 @@ func (r *run) costModel(benchmark, series string) (costModel, bool) {
 	}
 	c.Source = "prolonged test"
 	if len(first) == 0 {
-		for _, s := range r.samples(pipeline.Total, benchmark, series) {
+		for _, s := range r.samples(run.Total, benchmark, series) {
 			first = append(first, float64(s.ExecNS)/nsPerMS)
 		}
 		c.Source = "total experiment (one job; steady = first)"

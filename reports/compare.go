@@ -36,7 +36,7 @@ type comparison struct {
 	MinP                       float64 // smallest p-value these sample sizes allow
 }
 
-func (r *run) comparisons() []comparison {
+func (r *runData) comparisons() []comparison {
 	var list []comparison
 	for _, m := range comparedMetrics {
 		for _, b := range r.measuredBenchmarks(m.Experiment) {
@@ -48,7 +48,7 @@ func (r *run) comparisons() []comparison {
 
 // compareBenchmark compares every measured series with the one of lowest
 // median (the first in series order on a tie).
-func (r *run) compareBenchmark(m metric, benchmark string) []comparison {
+func (r *runData) compareBenchmark(m metric, benchmark string) []comparison {
 	samples := map[string][]float64{}
 	var measured []string
 	for _, series := range r.measuredSeries(m.Experiment) {
@@ -205,8 +205,8 @@ func formatP(p float64) string {
 	return strconv.FormatFloat(p, 'g', 3, 64)
 }
 
-func pairwiseCell(list []comparison) cell {
-	c := cell{ID: "pairwise", Heading: headingPairwise}
+func pairwiseSection(list []comparison) section {
+	c := section{ID: "pairwise", Heading: headingPairwise}
 	if len(list) == 0 {
 		c.Empty = "No benchmark has two series with startup or total samples to compare."
 		return c

@@ -4,38 +4,38 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
-// run is a run's manifest and samples, split by status and put in a stable
+// runData is a run's manifest and samples, split by status and put in a stable
 // order so that everything derived from it is deterministic. Samples are
-// grouped by series (pipeline.Series: runtime id and cold-start model), never
+// grouped by series (run.Series: runtime id and cold-start model), never
 // by runtime id alone: one id can run in two cold-start models.
-type run struct {
-	manifest    pipeline.Manifest
-	ok          []pipeline.Sample
-	errors      []pipeline.Sample
-	unavailable []pipeline.Sample
+type runData struct {
+	manifest    run.Manifest
+	ok          []run.Sample
+	errors      []run.Sample
+	unavailable []run.Sample
 	series      []string // every series (manifest ∪ samples), sorted
 	benchmarks  []string // the options' order, then any others sorted
 	styles      map[string]seriesStyle
-	cells       map[cellKey][]pipeline.Sample // ok samples per cell, in compareSamples order
+	cells       map[cellKey][]run.Sample // ok samples per cell, in compareSamples order
 }
 
 // cellKey identifies the ok samples of one experiment × benchmark × series.
 type cellKey struct{ experiment, benchmark, series string }
 
-func newRun(m pipeline.Manifest, rows []pipeline.Sample) *run {
+func newRun(m run.Manifest, rows []run.Sample) *runData {
 	rows = slices.Clone(rows)
 	slices.SortStableFunc(rows, compareSamples)
-	r := &run{manifest: m, cells: map[cellKey][]pipeline.Sample{}}
+	r := &runData{manifest: m, cells: map[cellKey][]run.Sample{}}
 	for _, s := range rows {
 		switch s.Status {
-		case pipeline.StatusOK:
+		case run.StatusOK:
 			r.ok = append(r.ok, s)
 			k := cellKey{s.Experiment, s.Benchmark, s.Series()}
 			r.cells[k] = append(r.cells[k], s)
-		case pipeline.StatusUnavailable:
+		case run.StatusUnavailable:
 			r.unavailable = append(r.unavailable, s)
 		default:
 			r.errors = append(r.errors, s)
@@ -49,7 +49,7 @@ func newRun(m pipeline.Manifest, rows []pipeline.Sample) *run {
 
 // compareSamples orders rows by experiment (paper order), benchmark,
 // series, rep and iteration.
-func compareSamples(a, b pipeline.Sample) int {
+func compareSamples(a, b run.Sample) int {
 	return cmp.Or(
 		cmp.Compare(experimentRank(a.Experiment), experimentRank(b.Experiment)),
 		cmp.Compare(a.Experiment, b.Experiment),
@@ -62,13 +62,13 @@ func compareSamples(a, b pipeline.Sample) int {
 }
 
 func experimentRank(e string) int {
-	if i := slices.Index(pipeline.AllExperiments, e); i >= 0 {
+	if i := slices.Index(run.AllExperiments, e); i >= 0 {
 		return i
 	}
-	return len(pipeline.AllExperiments)
+	return len(run.AllExperiments)
 }
 
-func seriesNames(m pipeline.Manifest, rows []pipeline.Sample) []string {
+func seriesNames(m run.Manifest, rows []run.Sample) []string {
 	var names []string
 	for _, rt := range m.Runtimes {
 		names = append(names, infoSeries(rt))
@@ -81,9 +81,9 @@ func seriesNames(m pipeline.Manifest, rows []pipeline.Sample) []string {
 }
 
 // infoSeries is the series a manifest runtime record describes.
-func infoSeries(rt pipeline.RuntimeInfo) string { return pipeline.Series(rt.ID, rt.ColdStart) }
+func infoSeries(rt run.RuntimeInfo) string { return run.Series(rt.ID, rt.ColdStart) }
 
-func benchmarkNames(m pipeline.Manifest, rows []pipeline.Sample) []string {
+func benchmarkNames(m run.Manifest, rows []run.Sample) []string {
 	names := slices.Clone(m.Options.Benchmarks)
 	var extra []string
 	for _, s := range rows {
@@ -96,13 +96,13 @@ func benchmarkNames(m pipeline.Manifest, rows []pipeline.Sample) []string {
 }
 
 // seriesInfo returns the manifest's record of a series, if any.
-func (r *run) seriesInfo(series string) (pipeline.RuntimeInfo, bool) {
+func (r *runData) seriesInfo(series string) (run.RuntimeInfo, bool) {
 	for _, rt := range r.manifest.Runtimes {
 		if infoSeries(rt) == series {
 			return rt, true
 		}
 	}
-	return pipeline.RuntimeInfo{}, false
+	return run.RuntimeInfo{}, false
 }
 
 // metric is one quantity summarised per benchmark × series.
@@ -110,26 +110,26 @@ type metric struct {
 	Experiment string
 	Name       string // column value in summary.csv
 	Label      string // human description
-	value      func(s pipeline.Sample) (ms float64, ok bool)
+	value      func(s run.Sample) (ms float64, ok bool)
 }
 
 // metrics lists the summarised quantities in paper order.
 var metrics = []metric{
-	{pipeline.Startup, "startup", "startup time (launch → main)", startupMS},
-	{pipeline.Total, "total", "total time (launch → end of main)", totalMS},
-	{pipeline.Prolonged, "first", "first timestamp of the prolonged test (launch → end of iteration 1)", firstTimestampMS},
-	{pipeline.Prolonged, "last", "time of the last iteration of the prolonged test", lastIterationMS},
+	{run.Startup, "startup", "startup time (launch → main)", startupMS},
+	{run.Total, "total", "total time (launch → end of main)", totalMS},
+	{run.Prolonged, "first", "first timestamp of the prolonged test (launch → end of iteration 1)", firstTimestampMS},
+	{run.Prolonged, "last", "time of the last iteration of the prolonged test", lastIterationMS},
 }
 
 const nsPerMS = 1e6
 
-func startupMS(s pipeline.Sample) (float64, bool) { return float64(s.StartupNS) / nsPerMS, true }
+func startupMS(s run.Sample) (float64, bool) { return float64(s.StartupNS) / nsPerMS, true }
 
-func totalMS(s pipeline.Sample) (float64, bool) { return float64(s.TotalNS) / nsPerMS, true }
+func totalMS(s run.Sample) (float64, bool) { return float64(s.TotalNS) / nsPerMS, true }
 
 // firstTimestampMS is the paper's first timestamp of the prolonged test:
 // startup plus the first iteration, i.e. IterationEndNS(1) - LaunchNS.
-func firstTimestampMS(s pipeline.Sample) (float64, bool) {
+func firstTimestampMS(s run.Sample) (float64, bool) {
 	if s.Iteration != 1 {
 		return 0, false
 	}
@@ -139,21 +139,21 @@ func firstTimestampMS(s pipeline.Sample) (float64, bool) {
 	return float64(s.StartupNS+s.IterationNS) / nsPerMS, true
 }
 
-func lastIterationMS(s pipeline.Sample) (float64, bool) {
+func lastIterationMS(s run.Sample) (float64, bool) {
 	if s.Iterations <= 0 || s.Iteration != s.Iterations {
 		return 0, false
 	}
 	return iterationMS(s), true
 }
 
-func iterationMS(s pipeline.Sample) float64 { return float64(s.IterationNS) / nsPerMS }
+func iterationMS(s run.Sample) float64 { return float64(s.IterationNS) / nsPerMS }
 
 // samples returns the ok samples of one cell; an empty benchmark matches all.
-func (r *run) samples(experiment, benchmark, series string) []pipeline.Sample {
+func (r *runData) samples(experiment, benchmark, series string) []run.Sample {
 	if benchmark != "" {
 		return r.cells[cellKey{experiment, benchmark, series}]
 	}
-	var all []pipeline.Sample
+	var all []run.Sample
 	for _, b := range r.benchmarks {
 		all = append(all, r.cells[cellKey{experiment, b, series}]...)
 	}
@@ -162,7 +162,7 @@ func (r *run) samples(experiment, benchmark, series string) []pipeline.Sample {
 
 // values returns the metric's values (ms) for one benchmark and series; an
 // empty benchmark pools all benchmarks.
-func (r *run) values(m metric, benchmark, series string) []float64 {
+func (r *runData) values(m metric, benchmark, series string) []float64 {
 	var v []float64
 	for _, s := range r.samples(m.Experiment, benchmark, series) {
 		if x, ok := m.value(s); ok {
@@ -173,13 +173,13 @@ func (r *run) values(m metric, benchmark, series string) []float64 {
 }
 
 // hasExperiment reports whether any ok sample belongs to the experiment.
-func (r *run) hasExperiment(experiment string) bool {
+func (r *runData) hasExperiment(experiment string) bool {
 	return len(r.measuredSeries(experiment)) > 0
 }
 
 // measuredSeries returns, in style order, the series with ok samples in the
 // experiment.
-func (r *run) measuredSeries(experiment string) []string {
+func (r *runData) measuredSeries(experiment string) []string {
 	return slices.DeleteFunc(slices.Clone(r.series), func(series string) bool {
 		return !slices.ContainsFunc(r.benchmarks, func(b string) bool { return len(r.cells[cellKey{experiment, b, series}]) > 0 })
 	})
@@ -187,7 +187,7 @@ func (r *run) measuredSeries(experiment string) []string {
 
 // measuredBenchmarks returns, in report order, the benchmarks with ok
 // samples in the experiment.
-func (r *run) measuredBenchmarks(experiment string) []string {
+func (r *runData) measuredBenchmarks(experiment string) []string {
 	return slices.DeleteFunc(slices.Clone(r.benchmarks), func(b string) bool {
 		return !slices.ContainsFunc(r.series, func(series string) bool { return len(r.cells[cellKey{experiment, b, series}]) > 0 })
 	})
@@ -195,10 +195,10 @@ func (r *run) measuredBenchmarks(experiment string) []string {
 
 // trend is the median per-iteration time (ms) over reps, index i holding
 // iteration i+1; NaN where no rep has that iteration.
-func (r *run) trend(benchmark, series string) []float64 {
+func (r *runData) trend(benchmark, series string) []float64 {
 	byIteration := map[int32][]float64{}
 	var last int32
-	for _, s := range r.samples(pipeline.Prolonged, benchmark, series) {
+	for _, s := range r.samples(run.Prolonged, benchmark, series) {
 		if s.Iteration > 0 {
 			byIteration[s.Iteration] = append(byIteration[s.Iteration], iterationMS(s))
 			last = max(last, s.Iteration)

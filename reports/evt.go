@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // Measurement-based probabilistic timing analysis: per metric × benchmark ×
@@ -55,7 +55,7 @@ type evtResult struct {
 
 func (e evtResult) fitted() bool { return e.Status == evtFitted }
 
-func (r *run) evtResults() []evtResult {
+func (r *runData) evtResults() []evtResult {
 	var list []evtResult
 	for _, m := range evtMetrics {
 		for _, b := range r.measuredBenchmarks(m.Experiment) {
@@ -72,9 +72,9 @@ func (r *run) evtResults() []evtResult {
 }
 
 // runOrderValues returns a cell's values in the order they were measured.
-func (r *run) runOrderValues(m metric, benchmark, series string) []float64 {
+func (r *runData) runOrderValues(m metric, benchmark, series string) []float64 {
 	samples := slices.Clone(r.samples(m.Experiment, benchmark, series))
-	slices.SortStableFunc(samples, func(a, b pipeline.Sample) int { return cmp.Compare(a.Order, b.Order) })
+	slices.SortStableFunc(samples, func(a, b run.Sample) int { return cmp.Compare(a.Order, b.Order) })
 	var v []float64
 	for _, s := range samples {
 		if x, ok := m.value(s); ok {

@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // Metrics by role, as plotted.
@@ -25,12 +25,12 @@ var representativeKernels = []string{"gemm", "jacobi-2d", "floyd-warshall"}
 const maxRepresentative = 3
 
 // newFigure wraps a body drawing with the series' colour key below it.
-func (r *run) newFigure(name, title, caption string, width, bodyHeight vg.Length, series []string, body func(draw.Canvas)) *figure {
+func (r *runData) newFigure(name, title, caption string, width, bodyHeight vg.Length, series []string, body func(draw.Canvas)) *figure {
 	drawing, keyHeight := withKey(width, r.keyEntries(series), body)
 	return &figure{Name: name, Title: title, Caption: caption, Width: width, Height: bodyHeight + keyHeight, draw: drawing}
 }
 
-func (r *run) keyEntries(series []string) []keyEntry {
+func (r *runData) keyEntries(series []string) []keyEntry {
 	var entries []keyEntry
 	for _, id := range series {
 		entries = append(entries, keyEntry{Name: id, Style: r.style(id)})
@@ -39,8 +39,8 @@ func (r *run) keyEntries(series []string) []keyEntry {
 }
 
 // startupFigure is Fig. 1: startup time per series over all benchmarks.
-func (r *run) startupFigure() (*figure, error) {
-	series := r.measuredSeries(pipeline.Startup)
+func (r *runData) startupFigure() (*figure, error) {
+	series := r.measuredSeries(run.Startup)
 	p := newPlot("Startup time per series (all benchmarks pooled)", "series (runtime, cold-start model)", "")
 	for i, id := range series {
 		box, err := plotter.NewBoxPlot(vg.Points(18), float64(i), plotter.Values(positive(r.values(startupMetric, "", id))))
@@ -61,9 +61,9 @@ func (r *run) startupFigure() (*figure, error) {
 }
 
 // totalFigure is Fig. 2: median total time per benchmark × series.
-func (r *run) totalFigure() (*figure, error) {
-	benchmarks := r.measuredBenchmarks(pipeline.Total)
-	series := r.measuredSeries(pipeline.Total)
+func (r *runData) totalFigure() (*figure, error) {
+	benchmarks := r.measuredBenchmarks(run.Total)
+	series := r.measuredSeries(run.Total)
 	p := newPlot("Total time per benchmark", "benchmark", "")
 	for k, id := range series {
 		var pts errorPoints
@@ -118,7 +118,7 @@ type errorPoints struct {
 	plotter.YErrors
 }
 
-func (r *run) addPointsWithErrors(p *plot.Plot, series string, pts errorPoints) error {
+func (r *runData) addPointsWithErrors(p *plot.Plot, series string, pts errorPoints) error {
 	if len(pts.XYs) == 0 {
 		return nil
 	}
@@ -161,9 +161,9 @@ func representatives(measured []string) []string {
 }
 
 // trendFigure is Fig. 3a: per-iteration trends for the representative kernels.
-func (r *run) trendFigure() (*figure, error) {
-	kernels := representatives(r.measuredBenchmarks(pipeline.Prolonged))
-	series := r.measuredSeries(pipeline.Prolonged)
+func (r *runData) trendFigure() (*figure, error) {
+	kernels := representatives(r.measuredBenchmarks(run.Prolonged))
+	series := r.measuredSeries(run.Prolonged)
 	row := make([]*plot.Plot, len(kernels))
 	for i, b := range kernels {
 		p, err := r.trendPlot(b, series, "iteration")
@@ -179,9 +179,9 @@ func (r *run) trendFigure() (*figure, error) {
 }
 
 // trendGridFigure is Fig. 3b: small multiples of every benchmark's trend.
-func (r *run) trendGridFigure() (*figure, error) {
-	benchmarks := r.measuredBenchmarks(pipeline.Prolonged)
-	series := r.measuredSeries(pipeline.Prolonged)
+func (r *runData) trendGridFigure() (*figure, error) {
+	benchmarks := r.measuredBenchmarks(run.Prolonged)
+	series := r.measuredSeries(run.Prolonged)
 	cols := min(4, len(benchmarks))
 	rows := (len(benchmarks) + cols - 1) / cols
 	plots := make([][]*plot.Plot, rows)
@@ -210,7 +210,7 @@ func (r *run) trendGridFigure() (*figure, error) {
 }
 
 // trendPlot draws one benchmark's median per-iteration time per series.
-func (r *run) trendPlot(benchmark string, series []string, xLabel string) (*plot.Plot, error) {
+func (r *runData) trendPlot(benchmark string, series []string, xLabel string) (*plot.Plot, error) {
 	p := newPlot(benchmark, xLabel, "")
 	for _, id := range series {
 		var pts plotter.XYs

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/kernels"
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -69,39 +70,39 @@ type fixtureOptions struct {
 }
 
 // writeFixture writes a synthetic run into dir and returns its samples.
-func writeFixture(t *testing.T, dir string, opt fixtureOptions) []pipeline.Sample {
+func writeFixture(t *testing.T, dir string, opt fixtureOptions) []run.Sample {
 	t.Helper()
 	if opt.experiments == nil {
-		opt.experiments = pipeline.AllExperiments
+		opt.experiments = run.AllExperiments
 	}
 	rows := fixtureSamples(opt.experiments)
-	if err := pipeline.WriteSamples(filepath.Join(dir, pipeline.SamplesFile), rows); err != nil {
+	if err := run.WriteSamples(filepath.Join(dir, run.SamplesFile), rows); err != nil {
 		t.Fatal(err)
 	}
-	if err := pipeline.WriteManifest(dir, fixtureManifest(opt)); err != nil {
+	if err := run.WriteManifest(dir, fixtureManifest(opt)); err != nil {
 		t.Fatal(err)
 	}
 	return rows
 }
 
-func fixtureManifest(opt fixtureOptions) pipeline.Manifest {
-	host := pipeline.Host{CPUModel: "Intel(R) Xeon(R) Gold 5218 CPU @ 2.30GHz", Cores: 4, Kernel: "6.8.0-41-generic", GoArch: "amd64", Turbo: "on"}
-	for cpu := range host.Cores {
-		f := pipeline.CPUFreq{CPU: cpu, Governor: "powersave", CurKHz: 2_800_000, MinKHz: 1_000_000, MaxKHz: 3_900_000}
+func fixtureManifest(opt fixtureOptions) run.Manifest {
+	start := host.State{CPUModel: "Intel(R) Xeon(R) Gold 5218 CPU @ 2.30GHz", Cores: 4, Kernel: "6.8.0-41-generic", GoArch: "amd64", Turbo: "on"}
+	for cpu := range start.Cores {
+		f := host.CPUFreq{CPU: cpu, Governor: "powersave", CurKHz: 2_800_000, MinKHz: 1_000_000, MaxKHz: 3_900_000}
 		if opt.fixedFrequency {
-			f = pipeline.CPUFreq{CPU: cpu, Governor: "userspace", CurKHz: 2_300_000, MinKHz: 2_300_000, MaxKHz: 2_300_000}
+			f = host.CPUFreq{CPU: cpu, Governor: "userspace", CurKHz: 2_300_000, MinKHz: 2_300_000, MaxKHz: 2_300_000}
 		}
-		host.CPUs = append(host.CPUs, f)
+		start.CPUs = append(start.CPUs, f)
 	}
-	end := host
+	end := start
 	end.Kernel = "6.8.0-41-generic-end" // distinguishable from the start
 	var ids []string
-	var runtimes []pipeline.RuntimeInfo
+	var runtimes []run.RuntimeInfo
 	for _, fs := range fixtureSeriesList {
 		if len(ids) == 0 || ids[len(ids)-1] != fs.id {
 			ids = append(ids, fs.id)
 		}
-		info := pipeline.RuntimeInfo{ID: fs.id, Target: fs.target, ColdStart: fs.coldStart, Available: fs.unavailable == "", Reason: fs.unavailable}
+		info := run.RuntimeInfo{ID: fs.id, Target: fs.target, ColdStart: fs.coldStart, Available: fs.unavailable == "", Reason: fs.unavailable}
 		switch {
 		case fs.unavailable != "":
 		case fs.id == "runc:bundle":
@@ -111,13 +112,13 @@ func fixtureManifest(opt fixtureOptions) pipeline.Manifest {
 		}
 		runtimes = append(runtimes, info)
 	}
-	return pipeline.Manifest{
+	return run.Manifest{
 		RunID: "20240305-100000-fixture", Project: "0123456789abcdef", Started: fixtureStarted, Finished: fixtureFinished,
 		Experiments: opt.experiments,
-		Options: pipeline.Options{Profile: "smoke", Benchmarks: fixtureBenchmarks, Runtimes: ids, ColdStarts: []string{"process", "embedded"},
+		Options: run.Options{Profile: "smoke", Benchmarks: fixtureBenchmarks, Runtimes: ids, ColdStarts: []string{"process", "embedded"},
 			Dataset: kernels.Mini, Reps: fixtureReps, ProlongedReps: fixtureProlongedReps, Iterations: fixtureIterations,
 			Timeout: 2 * time.Minute, Seed: 42},
-		HostStart: host, HostEnd: end,
+		HostStart: start, HostEnd: end,
 		Compilers: []toolchain.Provenance{
 			{Target: "wasm32-wasi", Name: "wasi-sdk-21", Path: "/opt/wasi-sdk/bin/clang", Version: "clang version 17.0.6",
 				Flags: []string{"-O3"}, Source: "downloaded from github.com/WebAssembly/wasi-sdk releases"},
@@ -129,38 +130,38 @@ func fixtureManifest(opt fixtureOptions) pipeline.Manifest {
 }
 
 // fixtureSamples makes plausible timings with 10% log-normal jitter.
-func fixtureSamples(experiments []string) []pipeline.Sample {
+func fixtureSamples(experiments []string) []run.Sample {
 	rng := rand.New(rand.NewPCG(1, 2))
 	jitter := func(ms float64) int64 { return int64(ms * nsPerMS * math.Exp(rng.NormFloat64()*0.1)) }
-	var rows []pipeline.Sample
+	var rows []run.Sample
 	order := int32(0)
 	for _, exp := range experiments {
 		for _, b := range fixtureBenchmarks {
 			for _, fs := range fixtureSeriesList {
-				base := pipeline.Sample{RunID: "20240305-100000-fixture", Experiment: exp, Benchmark: b, Category: "test",
+				base := run.Sample{RunID: "20240305-100000-fixture", Experiment: exp, Benchmark: b, Category: "test",
 					Dataset: "MINI", Runtime: fs.id, Target: fs.target, ColdStart: fs.coldStart}
 				if fs.unavailable != "" {
-					base.Status, base.Error = pipeline.StatusUnavailable, fs.unavailable
+					base.Status, base.Error = run.StatusUnavailable, fs.unavailable
 					rows = append(rows, base)
 					continue
 				}
 				for rep := 1; rep <= fixtureRepsFor(exp, b, fs); rep++ {
 					order++
 					s := base
-					s.Rep, s.Order, s.Status = int32(rep), order, pipeline.StatusOK
+					s.Rep, s.Order, s.Status = int32(rep), order, run.StatusOK
 					s.LaunchNS = 1_700_000_000_000_000_000 + int64(order)*1_000_000_000
 					s.StartupNS = jitter(fs.startupMS * drift(exp, b, fs, rep))
 					s.MainStartNS = s.LaunchNS + s.StartupNS
-					if exp == pipeline.Prolonged {
+					if exp == run.Prolonged {
 						rows = append(rows, prolongedRows(s, fixtureKernelMS[b]*fs.speed, fs.warmUp, jitter)...)
 						continue
 					}
-					if exp == pipeline.Total {
+					if exp == run.Total {
 						s.ExecNS = jitter(fixtureKernelMS[b] * fs.speed * (1 + fs.warmUp))
 						s.MainEndNS = s.MainStartNS + s.ExecNS
 						s.TotalNS = s.MainEndNS - s.LaunchNS
 						if fs.id == failedRuntime && fs.coldStart == "process" && b == failedBenchmark && rep == 3 {
-							s.Status, s.ExitStatus, s.Error = pipeline.StatusError, 134, failedError
+							s.Status, s.ExitStatus, s.Error = run.StatusError, 134, failedError
 						}
 					}
 					rows = append(rows, s)
@@ -175,7 +176,7 @@ func fixtureSamples(experiments []string) []pipeline.Sample {
 // total) fixtureLongReps samples.
 func fixtureRepsFor(exp, benchmark string, fs fixtureSeries) int {
 	switch {
-	case exp == pipeline.Prolonged:
+	case exp == run.Prolonged:
 		return fixtureProlongedReps
 	case benchmark == longBenchmark && fs.id == longSeries:
 		return fixtureLongReps
@@ -186,15 +187,15 @@ func fixtureRepsFor(exp, benchmark string, fs fixtureSeries) int {
 // drift makes the long startup cell slow down steadily over the run, so
 // that it fails the identical-distribution check.
 func drift(exp, benchmark string, fs fixtureSeries, rep int) float64 {
-	if exp == pipeline.Startup && benchmark == longBenchmark && fs.id == longSeries {
+	if exp == run.Startup && benchmark == longBenchmark && fs.id == longSeries {
 		return 1 + float64(rep)/fixtureLongReps
 	}
 	return 1
 }
 
 // prolongedRows expands one prolonged process into its iterations.
-func prolongedRows(process pipeline.Sample, jobMS, warmUp float64, jitter func(float64) int64) []pipeline.Sample {
-	var rows []pipeline.Sample
+func prolongedRows(process run.Sample, jobMS, warmUp float64, jitter func(float64) int64) []run.Sample {
+	var rows []run.Sample
 	end := process.MainStartNS
 	for it := 1; it <= fixtureIterations; it++ {
 		s := process

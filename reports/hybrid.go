@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // HybridRatio compares one hybrid series on one benchmark with the runtime
@@ -48,10 +48,10 @@ type perSeries struct {
 // HybridRatios computes the ratios for every hybrid series and benchmark
 // with prolonged samples. Non-hybrid wasm runtimes need startup (or any)
 // rows for the start-up ranking and prolonged rows for job 1 and steady state.
-func HybridRatios(rows []pipeline.Sample) []HybridRatio {
+func HybridRatios(rows []run.Sample) []HybridRatio {
 	data := map[string]map[string]*perSeries{} // benchmark → series → figures
 	for _, s := range rows {
-		if s.Status != pipeline.StatusOK || s.ColdStart != pipeline.ColdProcess || s.Target != "wasm32-wasi" {
+		if s.Status != run.StatusOK || s.ColdStart != run.ColdProcess || s.Target != "wasm32-wasi" {
 			continue
 		}
 		if data[s.Benchmark] == nil {
@@ -75,9 +75,9 @@ func HybridRatios(rows []pipeline.Sample) []HybridRatio {
 	return out
 }
 
-func addFigures(p *perSeries, s pipeline.Sample) {
+func addFigures(p *perSeries, s run.Sample) {
 	p.startup = append(p.startup, float64(s.StartupNS)/nsPerMS)
-	if s.Experiment != pipeline.Prolonged {
+	if s.Experiment != run.Prolonged {
 		return
 	}
 	if s.Iteration == 1 {
@@ -129,11 +129,11 @@ func PrintHybridRatios(w io.Writer, ratios []HybridRatio) {
 	tw.Flush()
 }
 
-// hybridCell compares each hybrid with the fastest-start and the best
+// hybridSection compares each hybrid with the fastest-start and the best
 // steady-state runtime per kernel (process model); the cumulative time
 // against jobs is in the break-even figure, where hybrids are series too.
-func hybridCell(ratios []HybridRatio) cell {
-	c := cell{ID: "hybrid", Heading: headingHybrid}
+func hybridSection(ratios []HybridRatio) section {
+	c := section{ID: "hybrid", Heading: headingHybrid}
 	if len(ratios) == 0 {
 		c.Empty = "No hybrid runtime was measured in the prolonged experiment of this run."
 		return c

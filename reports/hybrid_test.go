@@ -5,17 +5,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // prolongedRows makes one process's rows: start-up, then per-job times (ms).
-func hybridProcessRows(series string, startupMS float64, jobsMS []float64, switchAt int32) []pipeline.Sample {
-	var rows []pipeline.Sample
+func hybridProcessRows(series string, startupMS float64, jobsMS []float64, switchAt int32) []run.Sample {
+	var rows []run.Sample
 	launch, end := int64(1e12), int64(1e12)+int64(startupMS*nsPerMS)
 	for i, job := range jobsMS {
 		end += int64(job * nsPerMS)
-		rows = append(rows, pipeline.Sample{Experiment: pipeline.Prolonged, Benchmark: "gemm", Runtime: series,
-			Target: "wasm32-wasi", ColdStart: pipeline.ColdProcess, Status: pipeline.StatusOK, Iteration: int32(i + 1),
+		rows = append(rows, run.Sample{Experiment: run.Prolonged, Benchmark: "gemm", Runtime: series,
+			Target: "wasm32-wasi", ColdStart: run.ColdProcess, Status: run.StatusOK, Iteration: int32(i + 1),
 			Iterations: int32(len(jobsMS)), LaunchNS: launch, StartupNS: int64(startupMS * nsPerMS),
 			IterationEndNS: end, IterationNS: int64(job * nsPerMS), SwitchIteration: switchAt})
 	}
@@ -23,7 +23,7 @@ func hybridProcessRows(series string, startupMS float64, jobsMS []float64, switc
 }
 
 func TestHybridRatios(t *testing.T) {
-	var rows []pipeline.Sample
+	var rows []run.Sample
 	rows = append(rows, hybridProcessRows("wazero:interp", 5, []float64{50, 50, 50, 50}, 0)...)
 	rows = append(rows, hybridProcessRows("wasmtime:cranelift", 40, []float64{2, 2, 2, 2}, 0)...)
 	rows = append(rows, hybridProcessRows("hybrid:interp+cranelift", 6, []float64{51, 3, 2.2, 2.2}, 2)...)
@@ -44,7 +44,7 @@ func TestHybridRatios(t *testing.T) {
 	if !strings.Contains(out.String(), "hybrid:interp+cranelift") || !strings.Contains(out.String(), "1.04") {
 		t.Fatalf("printed table lacks the hybrid or its ratio:\n%s", out.String())
 	}
-	if c := hybridCell(ratios); len(c.Tables) != 1 || len(c.Tables[0].Rows) != 1 {
+	if c := hybridSection(ratios); len(c.Tables) != 1 || len(c.Tables[0].Rows) != 1 {
 		t.Fatalf("hybrid cell %+v", c)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // Output names inside a run directory.
@@ -29,7 +29,7 @@ const (
 // returning that directory. A run without samples.parquet renders as a run
 // with no samples.
 func Render(runDir string) (outDir string, err error) {
-	m, rows, err := pipeline.ReadRun(runDir)
+	m, rows, err := run.ReadRun(runDir)
 	if err != nil && !missingSamples(runDir, err) {
 		return "", err
 	}
@@ -59,14 +59,14 @@ func Render(runDir string) (outDir string, err error) {
 // missingSamples reports whether err is only the absence of the samples
 // file next to a readable manifest.
 func missingSamples(runDir string, err error) bool {
-	_, statErr := os.Stat(filepath.Join(runDir, pipeline.SamplesFile))
-	_, manifestErr := pipeline.ReadManifest(runDir)
+	_, statErr := os.Stat(filepath.Join(runDir, run.SamplesFile))
+	_, manifestErr := run.ReadManifest(runDir)
 	return errors.Is(statErr, fs.ErrNotExist) && manifestErr == nil
 }
 
 // pdfDate is the date written into the PDFs: when the run finished (or
 // started), else a fixed epoch; never the time of rendering.
-func pdfDate(m pipeline.Manifest) time.Time {
+func pdfDate(m run.Manifest) time.Time {
 	for _, t := range []time.Time{m.Finished, m.Started} {
 		if !t.IsZero() {
 			return t.UTC()
@@ -83,7 +83,7 @@ type analysis struct {
 	breakEven   []kernelBreakEven
 }
 
-func (r *run) analyse() analysis {
+func (r *runData) analyse() analysis {
 	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(), evt: r.evtResults(), breakEven: r.breakEvens()}
 }
 

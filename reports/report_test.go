@@ -16,7 +16,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 var writeFixtureTo = flag.String("write-fixture", "", "also write the synthetic fixture run (and its report) to this directory")
@@ -32,7 +32,7 @@ var wantFiles = []string{"index.html", "report.md", "summary.csv", "summary.tex"
 // rendered is a fixture run rendered once.
 type rendered struct {
 	runDir, outDir string
-	rows           []pipeline.Sample
+	rows           []run.Sample
 	html, md       string
 }
 
@@ -160,7 +160,7 @@ func TestSummaryCSV(t *testing.T) {
 	}
 }
 
-// checkCell finds one summary row and checks its n and, given samples
+// checkSection finds one summary row and checks its n and, given samples
 // (ms), its median computed here independently.
 func checkCell(t *testing.T, records [][]string, metricName, benchmark, runtime string, n int, samples []float64) {
 	t.Helper()
@@ -183,10 +183,10 @@ func checkCell(t *testing.T, records [][]string, metricName, benchmark, runtime 
 	t.Errorf("no summary row for %s/%s/%s", metricName, benchmark, runtime)
 }
 
-func startupOf(rows []pipeline.Sample, benchmark, series string) []float64 {
+func startupOf(rows []run.Sample, benchmark, series string) []float64 {
 	var ms []float64
 	for _, s := range rows {
-		if s.Experiment == pipeline.Startup && s.Benchmark == benchmark && s.Series() == series && s.Status == pipeline.StatusOK {
+		if s.Experiment == run.Startup && s.Benchmark == benchmark && s.Series() == series && s.Status == run.StatusOK {
 			ms = append(ms, float64(s.StartupNS)/1e6)
 		}
 	}
@@ -214,7 +214,7 @@ func TestFrequencyWarning(t *testing.T) {
 func TestUnavailableAndErrors(t *testing.T) {
 	r := renderFixture(t, fixtureOptions{})
 	for name, page := range map[string]string{"index.html": r.html, "report.md": r.md} {
-		notMeasured := section(page, "Not measured on this host")
+		notMeasured := sectionText(page, "Not measured on this host")
 		if !strings.Contains(notMeasured, unavailableRuntime) || !strings.Contains(notMeasured, "docker: cannot connect to the Docker daemon") {
 			t.Errorf("%s: unavailable runtime or its reason missing", name)
 		}
@@ -222,7 +222,7 @@ func TestUnavailableAndErrors(t *testing.T) {
 		if !strings.Contains(notMeasured, unavailableRunner) || strings.Contains(notMeasured, embeddedSeries) {
 			t.Errorf("%s: not-measured table does not tell series apart", name)
 		}
-		errorsSection := section(page, "Errors")
+		errorsSection := sectionText(page, "Errors")
 		if !strings.Contains(errorsSection, "wasm trap: out of bounds memory access at jacobi_2d") {
 			t.Errorf("%s: error row missing (newlines should be folded)", name)
 		}
@@ -234,7 +234,7 @@ func TestSetupFromManifest(t *testing.T) {
 	for _, want := range []string{"20240305-100000-fixture", "smoke", "MINI", "Gold 5218", "6.8.0-41-generic",
 		"6.8.0-41-generic-end", "wasi-sdk-21", "clang version 17.0.6", "wasmtime:cranelift 19.0.0", "2024-03-05T10:42:07Z",
 		"Container base: runc:bundle: " + containerBaseText + ".", "wasmtime:cranelift (embedded)"} {
-		if !strings.Contains(section(r.html, "Setup"), want) || !strings.Contains(section(r.md, "Setup"), want) {
+		if !strings.Contains(sectionText(r.html, "Setup"), want) || !strings.Contains(sectionText(r.md, "Setup"), want) {
 			t.Errorf("setup lacks %q", want)
 		}
 	}
@@ -284,7 +284,7 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 
 func TestMissingData(t *testing.T) {
 	t.Run("startup only", func(t *testing.T) {
-		r := renderFixture(t, fixtureOptions{experiments: []string{pipeline.Startup}})
+		r := renderFixture(t, fixtureOptions{experiments: []string{run.Startup}})
 		if got := strings.Count(r.html, noSamples); got != 2 {
 			t.Errorf("%d empty-experiment notes, want 2 (total, prolonged)", got)
 		}
@@ -294,10 +294,10 @@ func TestMissingData(t *testing.T) {
 	})
 	t.Run("no samples", func(t *testing.T) {
 		dir := t.TempDir()
-		if err := pipeline.WriteSamples(filepath.Join(dir, pipeline.SamplesFile), []pipeline.Sample{}); err != nil {
+		if err := run.WriteSamples(filepath.Join(dir, run.SamplesFile), []run.Sample{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := pipeline.WriteManifest(dir, pipeline.Manifest{}); err != nil {
+		if err := run.WriteManifest(dir, run.Manifest{}); err != nil {
 			t.Fatal(err)
 		}
 		out, err := Render(dir)
@@ -310,7 +310,7 @@ func TestMissingData(t *testing.T) {
 	})
 	t.Run("no samples file", func(t *testing.T) {
 		dir := t.TempDir()
-		if err := pipeline.WriteManifest(dir, pipeline.Manifest{RunID: "bare"}); err != nil {
+		if err := run.WriteManifest(dir, run.Manifest{RunID: "bare"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := Render(dir); err != nil {
@@ -329,7 +329,7 @@ func TestMissingData(t *testing.T) {
 // from a copy, and checks every section and the data it must show.
 func TestCommittedRun(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"manifest.json", pipeline.SamplesFile} {
+	for _, name := range []string{"manifest.json", run.SamplesFile} {
 		b, err := os.ReadFile(filepath.Join("testdata", "run", name))
 		if err != nil {
 			t.Fatal(err)
@@ -353,7 +353,7 @@ func TestCommittedRun(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
-	if strings.Contains(section(string(md), headingHybrid), "No hybrid runtime") {
+	if strings.Contains(sectionText(string(md), headingHybrid), "No hybrid runtime") {
 		t.Error("the hybrid section is empty although the run measured hybrid:interp+cranelift")
 	}
 }
@@ -407,9 +407,9 @@ func TestLogTicksLabelNarrowRanges(t *testing.T) {
 	}
 }
 
-// section returns the text of one section of index.html (unescaped) or
+// sectionText returns the text of one section of index.html (unescaped) or
 // report.md, from its heading to the next.
-func section(page, heading string) string {
+func sectionText(page, heading string) string {
 	if strings.HasPrefix(page, "<!DOCTYPE html>") {
 		_, rest, found := strings.Cut(page, "<h2>"+heading+"</h2>")
 		if !found {

@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rtwasm/rtwasm/pipeline"
+	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/run"
 )
 
-func (r *run) setupCell() cell {
+func (r *runData) setupSection() section {
 	m := r.manifest
-	c := cell{ID: "setup", Heading: headingSetup, Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes)}}
+	c := section{ID: "setup", Heading: headingSetup, Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes)}}
 	c.Warning = frequencyWarning(m.HostStart, m.HostEnd)
 	c.Tables = []table{r.runTable(), hostTable(m.HostStart, m.HostEnd), compilersTable(m), r.runtimesTable()}
 	return c
@@ -21,7 +22,7 @@ func (r *run) setupCell() cell {
 
 // frequencyWarning is set when the CPU frequency was not fixed at the start
 // of the run, or was fixed at the start and no longer at the end.
-func frequencyWarning(start, end pipeline.Host) string {
+func frequencyWarning(start, end host.State) string {
 	if !start.FixedFrequency() {
 		return "WARNING: cpufreq was not fixed during this run (the paper pinned its CPU to the 2.3 GHz base frequency), " +
 			"so timings may vary with frequency scaling and turbo. Recorded state: " + frequencyText(start) + "."
@@ -33,7 +34,7 @@ func frequencyWarning(start, end pipeline.Host) string {
 	return ""
 }
 
-func (r *run) setupNarrative() string {
+func (r *runData) setupNarrative() string {
 	o := r.manifest.Options
 	available := 0
 	for _, rt := range r.manifest.Runtimes {
@@ -55,7 +56,7 @@ func (r *run) setupNarrative() string {
 var containerBase = regexp.MustCompile(`(?:\bFROM|\brootfs)\s+([^;]+?)(?:, [0-9.]+ [kMG]B|;|$)`)
 
 // containerNarrative names the base of every container series, if any.
-func containerNarrative(runtimes []pipeline.RuntimeInfo) string {
+func containerNarrative(runtimes []run.RuntimeInfo) string {
 	var bases []string
 	for _, rt := range runtimes {
 		for _, text := range []string{rt.Version, rt.Binary} {
@@ -71,7 +72,7 @@ func containerNarrative(runtimes []pipeline.RuntimeInfo) string {
 	return "Container base: " + strings.Join(bases, "; ") + "."
 }
 
-func (r *run) runTable() table {
+func (r *runData) runTable() table {
 	m, o := r.manifest, r.manifest.Options
 	rows := [][]string{
 		{"Run id", orDash(m.RunID)},
@@ -91,33 +92,33 @@ func (r *run) runTable() table {
 	return table{Caption: "Run", Header: []string{"Setting", "Value"}, Rows: rows}
 }
 
-func hostTable(start, end pipeline.Host) table {
+func hostTable(start, end host.State) table {
 	atEnd := func(v string) string {
 		if !recorded(end) {
 			return "not recorded"
 		}
 		return v
 	}
-	row := func(name string, f func(pipeline.Host) string) []string {
+	row := func(name string, f func(host.State) string) []string {
 		return []string{name, f(start), atEnd(f(end))}
 	}
 	rows := [][]string{
-		row("CPU", func(h pipeline.Host) string { return orDash(h.CPUModel) }),
-		row("Cores", func(h pipeline.Host) string { return strconv.Itoa(h.Cores) }),
-		row("Kernel", func(h pipeline.Host) string { return orDash(h.Kernel) }),
-		row("Architecture", func(h pipeline.Host) string { return orDash(h.GoArch) }),
+		row("CPU", func(h host.State) string { return orDash(h.CPUModel) }),
+		row("Cores", func(h host.State) string { return strconv.Itoa(h.Cores) }),
+		row("Kernel", func(h host.State) string { return orDash(h.Kernel) }),
+		row("Architecture", func(h host.State) string { return orDash(h.GoArch) }),
 		row("CPU frequency", frequencyText),
-		row("Turbo", func(h pipeline.Host) string { return orDash(h.Turbo) }),
-		row("Note", func(h pipeline.Host) string { return orDash(h.Note) }),
+		row("Turbo", func(h host.State) string { return orDash(h.Turbo) }),
+		row("Note", func(h host.State) string { return orDash(h.Note) }),
 	}
 	return table{Caption: "Host (manifest host_start and host_end)", Header: []string{"Property", "At start", "At end"}, Rows: rows}
 }
 
 // recorded reports whether a host state was written to the manifest.
-func recorded(h pipeline.Host) bool { return h.Cores != 0 || h.Kernel != "" || h.CPUModel != "" }
+func recorded(h host.State) bool { return h.Cores != 0 || h.Kernel != "" || h.CPUModel != "" }
 
 // frequencyText describes a host's cpufreq state in one line.
-func frequencyText(h pipeline.Host) string {
+func frequencyText(h host.State) string {
 	if len(h.CPUs) == 0 {
 		if h.Note != "" {
 			return h.Note
@@ -140,7 +141,7 @@ func frequencyText(h pipeline.Host) string {
 
 func mhz(khz int64) string { return strconv.FormatInt(khz/1000, 10) + " MHz" }
 
-func compilersTable(m pipeline.Manifest) table {
+func compilersTable(m run.Manifest) table {
 	t := table{Caption: "Compilers", Header: []string{"Target", "Compiler", "Version", "Flags", "Source", "Path", "Note"}}
 	for _, p := range m.Compilers {
 		t.Rows = append(t.Rows, []string{string(p.Target), p.Name, p.Version, strings.Join(p.Flags, " "), p.Source, p.Path, p.Note})
@@ -151,7 +152,7 @@ func compilersTable(m pipeline.Manifest) table {
 	return t
 }
 
-func (r *run) runtimesTable() table {
+func (r *runData) runtimesTable() table {
 	t := table{Caption: "Series (runtime × cold-start model)",
 		Header: []string{"Series", "Runtime", "Cold start", "Target", "Available", "Version or reason", "Binary"}}
 	for _, series := range r.series {

@@ -41,7 +41,7 @@ func assignStyles(sortedSeries []string) map[string]seriesStyle {
 }
 
 // style returns the series' style, grey for an unknown series.
-func (r *run) style(series string) seriesStyle {
+func (r *runData) style(series string) seriesStyle {
 	if s, ok := r.styles[series]; ok {
 		return s
 	}

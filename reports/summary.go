@@ -17,7 +17,7 @@ type summaryRow struct {
 
 // summaryRows summarises every metric per benchmark × series that has ok
 // samples, in metric, benchmark and series order.
-func (r *run) summaryRows() []summaryRow {
+func (r *runData) summaryRows() []summaryRow {
 	var rows []summaryRow
 	for _, m := range metrics {
 		for _, b := range r.measuredBenchmarks(m.Experiment) {

@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rtwasm/rtwasm/engine/wire"
+)
+
+// Main is the runner program (cmd/rtwasm-run):
+//
+//	rtwasm-run [-cache DIR] ID MODULE [ARGS…]   run once; exit with the guest's status (70: engine failure)
+//	rtwasm-run [-cache DIR] --probe ID          print the engine's version
+//	rtwasm-run [-cache DIR] --prepare ID IN OUT build-step preparation
+//	rtwasm-run [-cache DIR] --serve ID          answer run requests on stdin (embedded model)
+func Main(args []string) int {
+	fs := flag.NewFlagSet("rtwasm-run", flag.ContinueOnError)
+	cacheDir := fs.String("cache", "", "engine compilation cache directory")
+	probe := fs.Bool("probe", false, "print the engine's version")
+	prepare := fs.Bool("prepare", false, "prepare IN into OUT")
+	serve := fs.Bool("serve", false, "serve run requests on stdin")
+	if fs.Parse(args) != nil || fs.NArg() < 1 {
+		fmt.Fprintln(os.Stderr, "usage: rtwasm-run [-cache DIR] [--probe|--prepare|--serve] ENGINE:MODE [MODULE ARGS…]")
+		return 2
+	}
+	rest := fs.Args()
+	e, err := New(rest[0], *cacheDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rtwasm-run:", err)
+		return 2
+	}
+	ctx := context.Background()
+	switch {
+	case *probe:
+		fmt.Println(e.Version())
+	case *serve:
+		err = Serve(ctx, e, os.Stdin, os.Stdout)
+	case *prepare && len(rest) == 3:
+		err = prepareModule(ctx, e, rest[1], rest[2])
+	case len(rest) >= 2 && !*prepare:
+		var status int
+		status, err = e.Run(ctx, rest[1], rest[2:], os.Stdout, os.Stderr)
+		if err == nil {
+			return status
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "rtwasm-run: missing module arguments")
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "rtwasm-run: %s: %v\n", rest[0], err)
+		return 70
+	}
+	return 0
+}
+
+func prepareModule(ctx context.Context, e Engine, in, out string) error {
+	p, ok := e.(PreparingEngine)
+	if !ok {
+		return fmt.Errorf("this engine has no build step")
+	}
+	return p.Prepare(ctx, in, out)
+}
+
+// Serve is the runner's --serve loop: one request per line in, one
+// response per line out, until the input ends.
+func Serve(ctx context.Context, e Engine, in io.Reader, out io.Writer) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	enc := json.NewEncoder(out)
+	for sc.Scan() {
+		var req wire.Request
+		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
+			return fmt.Errorf("bad request: %w", err)
+		}
+		var stdout, stderr bytes.Buffer
+		r := wire.Response{LaunchNS: time.Now().UnixNano()}
+		exit, err := e.Run(ctx, req.Module, req.Args, &stdout, &stderr)
+		r.Exit, r.Stdout, r.Stderr = exit, stdout.Bytes(), stderr.Bytes()
+		if err != nil {
+			r.Error = err.Error()
+		}
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}

@@ -1,0 +1,28 @@
+package run
+
+import (
+	"time"
+
+	"github.com/rtwasm/rtwasm/kernels"
+)
+
+// Options control a run. They come from a profile, overridden by RTWASM_*
+// environment variables (see EnvVars).
+type Options struct {
+	Profile       string          `json:"profile"`
+	Benchmarks    []string        `json:"benchmarks"`
+	Runtimes      []string        `json:"runtimes"`
+	ColdStarts    []string        `json:"cold_starts"` // process and/or embedded
+	Dataset       kernels.Dataset `json:"dataset"`
+	Reps          int             `json:"reps"`           // startup and total samples per cell
+	ProlongedReps int             `json:"prolonged_reps"` // prolonged processes per cell
+	Iterations    int             `json:"iterations"`     // init+kernel runs per prolonged process
+	Timeout       time.Duration   `json:"timeout_ns"`     // per sample
+	Seed          int64           `json:"seed"`           // shuffles the sample order
+	CPUs          []int           `json:"cpus"`           // every sample is pinned to these; empty: not pinned
+	Resume        string          `json:"-"`              // id of an interrupted run to complete
+	DataDir       string          `json:"-"`
+	BuildDir      string          `json:"-"`
+	CacheDir      string          `json:"-"`
+	Reference     string          `json:"-"`
+}
