@@ -1,8 +1,12 @@
 // Package toolchain finds the C compilers rtwasm builds kernels with, one
-// per target, and compiles with a content-addressed cache.
+// per target, and compiles with a verified, content-addressed cache.
 //
 // Every compiler gets the same optimisation flags (CommonFlags) so that
-// native and WebAssembly builds compute bit-identical results.
+// native and WebAssembly builds compute bit-identical results; the native
+// targets without a suffix use the same clang as the WebAssembly fallback,
+// as the paper did, and the -gcc targets measure the compiler's effect.
+// It owns compilers, artifacts and the wasi-sdk download; it must not import
+// any other rtwasm package.
 package toolchain
 
 import (
@@ -10,25 +14,33 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 )
 
 // Target is what a compiler produces.
 type Target string
 
-// The build targets.
+// The build targets. Glibc and Musl are clang builds; GlibcGCC and MuslGCC
+// are the same programs built with gcc.
 const (
-	Wasm  Target = "wasm32-wasi"
-	Glibc Target = "native-glibc"
-	Musl  Target = "native-musl"
+	Wasm     Target = "wasm32-wasi"
+	Glibc    Target = "native-glibc"
+	Musl     Target = "native-musl"
+	GlibcGCC Target = "native-glibc-gcc"
+	MuslGCC  Target = "native-musl-gcc"
 )
 
 // Targets lists every target.
-var Targets = []Target{Wasm, Glibc, Musl}
+var Targets = []Target{Wasm, Glibc, Musl, GlibcGCC, MuslGCC}
 
 // CommonFlags are used by every compiler: optimise, but never contract
 // a*b+c into a fused multiply-add, and never tune for the build host.
 var CommonFlags = []string{"-O3", "-ffp-contract=off"}
+
+// StripFlags drop debug sections at link time (Debian's wasi-libc carries
+// ~130 KB of DWARF a wasi-sdk build has not) but keep symbols and names.
+var StripFlags = []string{"-Wl,--strip-debug"}
 
 // Compiler is one C compiler for one target.
 type Compiler interface {
@@ -42,10 +54,11 @@ type Compiler interface {
 // Provenance says which compiler built one target, and how it was obtained.
 type Provenance struct {
 	Target  string   `json:"target"`
-	Name    string   `json:"name"`    // e.g. wasi-sdk-21, debian-clang-19, cc, musl-gcc
-	Path    string   `json:"path"`    // the compiler executable
-	Version string   `json:"version"` // first line of --version
-	Flags   []string `json:"flags"`
+	Name    string   `json:"name"`           // e.g. wasi-sdk-21, debian-clang-19, cc, musl-gcc
+	Path    string   `json:"path"`           // the compiler executable
+	Version string   `json:"version"`        // first line of --version
+	Flags   []string `json:"flags"`          // before the sources
+	Libs    []string `json:"libs"`           // after the sources
 	Source  string   `json:"source"`         // how it was obtained
 	Note    string   `json:"note,omitempty"` // e.g. why a fallback was used
 }
@@ -59,25 +72,25 @@ func (c gccLike) Target() Target         { return Target(c.prov.Target) }
 func (c gccLike) Provenance() Provenance { return c.prov }
 
 func (c gccLike) Command(ctx context.Context, out string, defines, srcs []string) *exec.Cmd {
-	args := append(append(append([]string{}, c.prov.Flags...), defines...), srcs...)
-	args = append(args, "-lm", "-o", out)
+	args := slices.Concat(c.prov.Flags, defines, srcs, c.prov.Libs, []string{"-o", out})
 	return exec.CommandContext(ctx, c.prov.Path, args...)
 }
 
 // newCompiler describes the compiler at path, asking it for its version.
-func newCompiler(ctx context.Context, target Target, name, path, source string, flags []string) (Compiler, error) {
+// flags go before CommonFlags and StripFlags, libs after the sources.
+func newCompiler(ctx context.Context, target Target, name, path, source string, flags, libs []string) (gccLike, error) {
 	out, err := exec.CommandContext(ctx, path, "--version").CombinedOutput()
 	if err != nil {
-		return nil, fmt.Errorf("%s (%s) does not run: %v", name, path, err)
+		return gccLike{}, fmt.Errorf("%s (%s) does not run: %v", name, path, err)
 	}
 	version, _, _ := strings.Cut(string(out), "\n")
 	return gccLike{Provenance{Target: string(target), Name: name, Path: path, Version: strings.TrimSpace(version),
-		Flags: append(flags, CommonFlags...), Source: source}}, nil
+		Flags: slices.Concat(flags, CommonFlags, StripFlags), Libs: libs, Source: source}}, nil
 }
 
 // Config says where to cache downloads and where to log what happens.
 type Config struct {
-	CacheDir string    // downloads and unpacked SDKs
+	CacheDir string    // downloads and unpacked SDKs; "" means DefaultCacheDir
 	Log      io.Writer // progress and fallback notes
 	// WasiSDKURL overrides the release URL (tests point it at a local server).
 	WasiSDKURL string
@@ -89,6 +102,9 @@ type Set map[Target]Compiler
 // Resolve finds a compiler for every target in targets, installing Debian
 // packages where it may. The returned error names what is missing.
 func Resolve(ctx context.Context, cfg Config, targets ...Target) (Set, error) {
+	if err := cfg.defaultCacheDir(); err != nil {
+		return nil, err
+	}
 	set := Set{}
 	for _, t := range targets {
 		var c Compiler
@@ -97,9 +113,13 @@ func Resolve(ctx context.Context, cfg Config, targets ...Target) (Set, error) {
 		case Wasm:
 			c, err = resolveWasm(ctx, cfg)
 		case Glibc:
-			c, err = resolveGlibc(ctx)
+			c, err = resolveGlibcClang(ctx)
 		case Musl:
-			c, err = resolveMusl(ctx)
+			c, err = resolveMuslClang(ctx)
+		case GlibcGCC:
+			c, err = resolveGlibcGCC(ctx)
+		case MuslGCC:
+			c, err = resolveMuslGCC(ctx)
 		default:
 			err = fmt.Errorf("unknown target %q", t)
 		}
@@ -120,28 +140,4 @@ func (s Set) Provenances() []Provenance {
 		}
 	}
 	return list
-}
-
-func resolveGlibc(ctx context.Context) (Compiler, error) {
-	path, err := exec.LookPath("cc")
-	if err != nil {
-		if err := EnsurePackages(ctx, "gcc", "libc6-dev"); err != nil {
-			return nil, err
-		}
-		if path, err = exec.LookPath("cc"); err != nil {
-			return nil, err
-		}
-	}
-	return newCompiler(ctx, Glibc, "cc", path, "system", nil)
-}
-
-func resolveMusl(ctx context.Context) (Compiler, error) {
-	if err := EnsurePackages(ctx, "musl-tools"); err != nil {
-		return nil, err
-	}
-	path, err := exec.LookPath("musl-gcc")
-	if err != nil {
-		return nil, fmt.Errorf("musl-gcc not found after installing musl-tools: %w", err)
-	}
-	return newCompiler(ctx, Musl, "musl-gcc", path, "debian package musl-tools", []string{"-static"})
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -56,12 +57,11 @@ func resolveWasm(ctx context.Context, cfg Config) (Compiler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no WASI compiler: clang-19 not on PATH after installing %s", strings.Join(DebianWasmPackages, " "))
 	}
-	c, err := newCompiler(ctx, Wasm, "debian-clang-19", path, "debian packages "+strings.Join(DebianWasmPackages, " "),
-		[]string{"--target=wasm32-wasi", "--sysroot=/usr"})
+	g, err := newCompiler(ctx, Wasm, "debian-clang-19", path, "debian packages "+strings.Join(DebianWasmPackages, " "),
+		[]string{"--target=wasm32-wasi", "--sysroot=/usr"}, []string{"-lm"})
 	if err != nil {
 		return nil, err
 	}
-	g := c.(gccLike)
 	g.prov.Note = fmt.Sprintf("fallback: %s could not be had: %v", WasiSDKVersion, sdkErr)
 	return g, nil
 }
@@ -69,6 +69,9 @@ func resolveWasm(ctx context.Context, cfg Config) (Compiler, error) {
 // WasiSDK returns the pinned wasi-sdk's clang, downloading, verifying and
 // unpacking the release into cfg.CacheDir on first use.
 func WasiSDK(ctx context.Context, cfg Config) (Compiler, error) {
+	if err := cfg.defaultCacheDir(); err != nil {
+		return nil, err
+	}
 	root := filepath.Join(cfg.CacheDir, wasiSDKDir)
 	source := WasiSDKVersion + " release, cached (sha256 verified when downloaded)"
 	if _, err := os.Stat(filepath.Join(root, "bin", "clang")); err != nil {
@@ -78,26 +81,44 @@ func WasiSDK(ctx context.Context, cfg Config) (Compiler, error) {
 		source = WasiSDKVersion + " release, downloaded, sha256 " + WasiSDKSHA256 + " verified"
 	}
 	return newCompiler(ctx, Wasm, WasiSDKVersion, filepath.Join(root, "bin", "clang"), source,
-		[]string{"--target=wasm32-wasi", "--sysroot=" + filepath.Join(root, "share", "wasi-sysroot")})
+		[]string{"--target=wasm32-wasi", "--sysroot=" + filepath.Join(root, "share", "wasi-sysroot")}, []string{"-lm"})
 }
 
+// fetchWasiSDK downloads, verifies and unpacks the release in a private
+// work directory, then moves the SDK into place, so that a half-unpacked
+// SDK is never mistaken for a whole one.
 func fetchWasiSDK(ctx context.Context, cfg Config) error {
 	url := cfg.WasiSDKURL
 	if url == "" {
 		url = WasiSDKURL
 	}
-	if err := os.MkdirAll(cfg.CacheDir, 0o755); err != nil {
+	if err := ownedDir(cfg.CacheDir); err != nil {
 		return err
 	}
-	archive := filepath.Join(cfg.CacheDir, filepath.Base(WasiSDKURL))
+	work, err := os.MkdirTemp(cfg.CacheDir, ".wasi-sdk-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	archive := filepath.Join(work, filepath.Base(WasiSDKURL))
 	if err := download(ctx, url, archive); err != nil {
 		return err
 	}
-	defer os.Remove(archive)
 	if err := VerifySHA256(archive, WasiSDKSHA256); err != nil {
 		return err
 	}
-	return untarGz(archive, cfg.CacheDir)
+	unpacked := filepath.Join(work, "unpacked")
+	if err := os.Mkdir(unpacked, 0o700); err != nil {
+		return err
+	}
+	if err := untarGz(archive, unpacked); err != nil {
+		return err
+	}
+	dest := filepath.Join(cfg.CacheDir, wasiSDKDir)
+	if err := os.RemoveAll(dest); err != nil { // an SDK without bin/clang
+		return err
+	}
+	return os.Rename(filepath.Join(unpacked, wasiSDKDir), dest)
 }
 
 // download fetches url into path with short connect timeouts and a bounded
@@ -162,7 +183,9 @@ func FileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// untarGz unpacks a .tar.gz into dir, refusing paths that escape it.
+// untarGz unpacks a .tar.gz into dir. Every file operation goes through an
+// os.Root, so nothing, not even a write through a symlink the archive made,
+// lands outside dir; names and links that point outside are refused up front.
 func untarGz(archive, dir string) error {
 	f, err := os.Open(archive)
 	if err != nil {
@@ -173,6 +196,11 @@ func untarGz(archive, dir string) error {
 	if err != nil {
 		return fmt.Errorf("unpack %s: %w", archive, err)
 	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	tr := tar.NewReader(gz)
 	for {
 		h, err := tr.Next()
@@ -182,26 +210,42 @@ func untarGz(archive, dir string) error {
 		if err != nil {
 			return fmt.Errorf("unpack %s: %w", archive, err)
 		}
-		target := filepath.Join(dir, h.Name)
-		if !strings.HasPrefix(target, filepath.Clean(dir)+string(os.PathSeparator)) {
-			return fmt.Errorf("unpack %s: entry %q escapes the target directory", archive, h.Name)
-		}
-		if err := writeEntry(tr, h, target); err != nil {
-			return err
+		if err := extract(root, tr, h); err != nil {
+			return fmt.Errorf("unpack %s: entry %q: %w", archive, h.Name, err)
 		}
 	}
 }
 
-func writeEntry(r io.Reader, h *tar.Header, target string) error {
+var errEscapes = errors.New("escapes the target directory")
+
+// extract writes one tar entry under root; other entry types (devices,
+// fifos) are skipped.
+func extract(root *os.Root, r io.Reader, h *tar.Header) error {
+	name := filepath.FromSlash(h.Name)
+	if !filepath.IsLocal(name) {
+		return errEscapes
+	}
+	if h.Typeflag != tar.TypeDir {
+		if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+	}
 	switch h.Typeflag {
 	case tar.TypeDir:
-		return os.MkdirAll(target, 0o755)
+		return root.MkdirAll(name, 0o755)
 	case tar.TypeSymlink:
-		os.MkdirAll(filepath.Dir(target), 0o755)
-		return os.Symlink(h.Linkname, target)
+		link := filepath.FromSlash(h.Linkname)
+		if filepath.IsAbs(link) || !filepath.IsLocal(filepath.Join(filepath.Dir(name), link)) {
+			return fmt.Errorf("symlink to %q %w", h.Linkname, errEscapes)
+		}
+		return root.Symlink(link, name)
+	case tar.TypeLink: // hard link names are relative to the archive's root
+		if !filepath.IsLocal(filepath.FromSlash(h.Linkname)) {
+			return fmt.Errorf("hard link to %q %w", h.Linkname, errEscapes)
+		}
+		return root.Link(filepath.FromSlash(h.Linkname), name)
 	case tar.TypeReg:
-		os.MkdirAll(filepath.Dir(target), 0o755)
-		f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777)
+		f, err := root.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777)
 		if err != nil {
 			return err
 		}
