@@ -17,7 +17,7 @@ var apps = []Kernel{
 		Sizes: Sizes{{64, 48, 1}, {320, 240, 1}, {640, 480, 2}, {1920, 1080, 8}, {3840, 2160, 8}}},
 	// LEN bytes of generated JSON, tokenised and queried.
 	{Name: "jsonparse", Category: Apps, Elem: "int", Params: []string{"LEN"},
-		Sizes: Sizes{{8 << 10}, {128 << 10}, {2 << 20}, {16 << 20}, {32 << 20}}},
+		Sizes: Sizes{{8 << 10}, {128 << 10}, {2 << 20}, {32 << 20}, {64 << 20}}},
 	// LEN bytes of generated text, compressed and decompressed.
 	{Name: "lz77", Category: Apps, Elem: "int", Params: []string{"LEN"},
 		Sizes: Sizes{{4 << 10}, {64 << 10}, {1 << 20}, {8 << 20}, {32 << 20}}},
