@@ -6,8 +6,9 @@ package kernels
 // no upstream harness to compare with), and every runtime must match them.
 const Apps = "apps"
 
-// apps sizes: MINI well under a millisecond natively, LARGE about 0.1–0.25 s
-// natively (like PolyBench LARGE), EXTRALARGE several times that.
+// apps sizes, by native glibc time per job (init+run) measured on the 2-core
+// development VM: MINI 0.02–0.3 ms, SMALL 0.3–1.5 ms, MEDIUM 5–25 ms, LARGE
+// 0.1–0.3 s (like PolyBench LARGE); EXTRALARGE is 2–4× LARGE's work.
 var apps = []Kernel{
 	// IMG×IMG RGB image through a 4-conv int8 detector; 416 and 832 are YOLO input sizes.
 	{Name: "cnn", Category: Apps, Elem: "int", Params: []string{"IMG"},
