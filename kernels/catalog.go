@@ -1,7 +1,9 @@
-// Package kernels is rtwasm's PolyBench-style benchmark suite: C sources
-// written from the behavioural specification, plus the catalogue that the
-// build, the runner and the report all read. Adding a kernel means adding its
-// C file under src/ and one Kernel entry in the file of its category.
+// Package kernels is rtwasm's benchmark suite: the 30 PolyBench-style kernels
+// (C sources written from the behavioural specification) and the apps
+// category of edge workloads, plus the catalogue that the build, the runner
+// and the report all read. Adding a kernel means adding its C file under src/
+// and one Kernel entry in the file of its category. It imports no other
+// rtwasm package: everything else imports it.
 package kernels
 
 import (
@@ -109,7 +111,7 @@ func datasetIndex(d Dataset) int {
 // All returns every kernel, sorted by name.
 func All() []Kernel {
 	var all []Kernel
-	for _, group := range [][]Kernel{datamining, blas, linearAlgebraKernels, solvers, medley, stencils} {
+	for _, group := range [][]Kernel{datamining, blas, linearAlgebraKernels, solvers, medley, stencils, apps} {
 		all = append(all, group...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })

@@ -7,11 +7,18 @@ import (
 
 func TestCatalogIsComplete(t *testing.T) {
 	all := All()
-	if len(all) != 30 {
-		t.Fatalf("%d kernels, want PolyBench's 30", len(all))
+	if len(all) != 35 {
+		t.Fatalf("%d kernels, want PolyBench's 30 and 5 apps", len(all))
 	}
 	categories := map[string]bool{"datamining": true, "linear-algebra/blas": true, "linear-algebra/kernels": true,
-		"linear-algebra/solvers": true, "medley": true, "stencils": true}
+		"linear-algebra/solvers": true, "medley": true, "stencils": true, Apps: true}
+	perCategory := map[string]int{}
+	for _, k := range all {
+		perCategory[k.Category]++
+	}
+	if perCategory[Apps] != 5 || len(all)-perCategory[Apps] != 30 {
+		t.Errorf("kernels per category %v, want 30 PolyBench and 5 %s", perCategory, Apps)
+	}
 	for _, k := range all {
 		if !categories[k.Category] {
 			t.Errorf("%s: unknown category %q", k.Name, k.Category)
