@@ -147,3 +147,47 @@ func BenchmarkCompareFamily(b *testing.B) {
 		CompareFamily(pairs, Options{})
 	}
 }
+
+// The estimate also points the other way: an A/A pair with 3 samples per
+// side is undecided, and with the estimated samples most seeds are tied.
+func TestThreeSamplesAATowardsTie(t *testing.T) {
+	const seeds = 20
+	tied, undecided := 0, 0
+	for s := range uint64(seeds) {
+		c := Compare(lognormal(3, 10, 0.03, 500+s), lognormal(3, 10, 0.03, 600+s), DefaultMargin, Options{Seed: s})
+		if c.Verdict != Undecided {
+			continue
+		}
+		undecided++
+		n := c.SamplesNeeded
+		if n < 4 || n > 1000 {
+			t.Fatalf("seed %d: samples needed %d, want 4…1000", s, n)
+		}
+		if Compare(lognormal(n, 10, 0.03, 700+s), lognormal(n, 10, 0.03, 800+s), DefaultMargin, Options{Seed: s}).Verdict == Tied {
+			tied++
+		}
+	}
+	t.Logf("%d of %d A/A pairs with 3 samples undecided; %d of them tied when rerun with the estimate", undecided, seeds, tied)
+	if undecided < seeds/2 || tied < undecided*7/10 {
+		t.Errorf("A/A with 3 samples: %d undecided, %d of those tied on rerun", undecided, tied)
+	}
+}
+
+// TOST keeps its level: with the true ratio on the margin (1.05), a tie is
+// claimed in about α = 5 % of samples, not more.
+func TestTieLevelAtMargin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("400 comparisons")
+	}
+	tied := 0
+	for s := range uint64(400) {
+		a, b := scaled(lognormal(10, 10, 0.03, 5000+s), 1.05), lognormal(10, 10, 0.03, 9000+s)
+		if Compare(a, b, DefaultMargin, Options{Seed: s, Resamples: 500}).Verdict == Tied {
+			tied++
+		}
+	}
+	t.Logf("ratio on the margin: tied in %d of 400", tied)
+	if tied > 32 {
+		t.Errorf("ratio on the margin judged tied in %d of 400 samples, want about 5 %%", tied)
+	}
+}

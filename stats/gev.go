@@ -280,8 +280,8 @@ func fitFamily(x []float64, shape bool) (GEV, [3][3]float64, float64, error) {
 	var res *optimize.Result
 	for range 2 { // a restart at the optimum guards against a collapsed simplex
 		r, err := optimize.Minimize(problem, start, &optimize.Settings{FuncEvaluations: 20000}, &optimize.NelderMead{SimplexSize: 0.1})
-		if err != nil || r == nil || math.IsInf(r.F, 0) || math.IsNaN(r.F) {
-			return GEV{}, cov, 0, fmt.Errorf("stats: %s ML fit did not converge: %v", familyName(shape), err)
+		if err != nil || r == nil || r.Status.Early() || math.IsInf(r.F, 0) || math.IsNaN(r.F) {
+			return GEV{}, cov, 0, fmt.Errorf("stats: %s ML fit did not converge (%v); report the observed maximum only", familyName(shape), optimizeReason(r, err))
 		}
 		res, start = r, r.X
 	}
@@ -312,6 +312,19 @@ func fitFamily(x []float64, shape bool) (GEV, [3][3]float64, float64, error) {
 	}
 	out := GEV{Mu: center + scale*g.Mu, Sigma: scale * g.Sigma, Xi: g.Xi}
 	return out, cov, res.F + float64(len(x))*math.Log(scale), nil
+}
+
+func optimizeReason(r *optimize.Result, err error) string {
+	switch {
+	case err != nil:
+		return err.Error()
+	case r == nil:
+		return "no result"
+	case r.Status.Early():
+		return r.Status.String()
+	default:
+		return "infinite negative log-likelihood"
+	}
 }
 
 func familyName(shape bool) string {
