@@ -1,0 +1,22 @@
+// Package stats holds the statistical judgements the reports make about
+// timing samples: whether two series are tied, different or undecided
+// (equivalence with a Holm-corrected difference test), the noise floor
+// measured on A/A pairs, where warm-up ends in a prolonged process, the
+// GEV fit behind pWCET, and the bootstrap CI of a break-even point.
+//
+// Every function takes plain float64 samples and returns plain values;
+// bootstraps and simulations take an explicit seed, so results are
+// reproducible. The package owns the statistics only: it must import
+// nothing but the standard library and gonum — never pipeline, reports or
+// any I/O.
+//
+// Opinions, stated once here and again where they apply:
+//   - Medians and their ratio, not means: timing samples are skewed and
+//     have outliers.
+//   - "Not significantly different" is not "the same": a tie must be shown
+//     (the CI of the ratio inside the margin), else the answer is undecided.
+//   - A tie beats a difference: a significant difference smaller than the
+//     margin (the noise floor) is not a finding.
+//   - A fit or a test that cannot be done says so in its result; nothing
+//     here panics on data.
+package stats

@@ -1,0 +1,50 @@
+package stats
+
+import (
+	"math"
+	"testing"
+)
+
+func TestNoiseQuietHost(t *testing.T) {
+	pairs := []AAPair{
+		{Benchmark: "gemm", Name: "native:musl vs docker:engine", A: lognormal(30, 5, 0.03, 1), B: lognormal(30, 5, 0.03, 2)},
+		{Benchmark: "gemm", Name: "native:musl vs runc:bundle", A: lognormal(30, 5, 0.03, 1), B: lognormal(30, 5, 0.03, 3)},
+		{Benchmark: "atax", Name: "native:musl vs docker:engine", A: lognormal(30, 1, 0.01, 4), B: lognormal(30, 1, 0.01, 5)},
+	}
+	n := MeasureNoise(pairs, Options{})
+	if n.Noisy() {
+		t.Fatalf("identically distributed A/A pairs flagged noisy: %v", n.Differing)
+	}
+	// Median of 30 with CV 3 %: each median's SE ≈ 1.25·0.03/√30 ≈ 0.7 %, the
+	// ratio's ≈ 1 %, so the 90 % bound lies near 1.6 % (and surely within 0.5–4 %).
+	g, a := n.Floor["gemm"], n.Floor["atax"]
+	if !(g > 0.005 && g < 0.04) || !(a > 0.001 && a < 0.015) || !(a < g) {
+		t.Errorf("noise floors gemm %.4f, atax %.4f: want ≈1.6 %% and ≈0.5 %%", g, a)
+	}
+	for _, c := range n.Pairs[:2] {
+		if floor := max(c.High-1, 1-c.Low); floor > g {
+			t.Errorf("gemm floor %.4f is below its pair %s's %.4f", g, c.Name, floor)
+		}
+	}
+	if Margin(g) != DefaultMargin {
+		t.Errorf("a 1.6 %% floor must give the 5 %% default margin, got %v", Margin(g))
+	}
+}
+
+func TestNoiseNoisyHost(t *testing.T) {
+	pairs := []AAPair{
+		{Benchmark: "gemm", Name: "native:musl vs docker:engine", A: lognormal(60, 5, 0.03, 1), B: lognormal(60, 5.5, 0.03, 2)},
+		{Benchmark: "atax", Name: "native:musl vs docker:engine", A: lognormal(60, 1, 0.01, 4), B: lognormal(60, 1, 0.01, 5)},
+		{Benchmark: "bicg", Name: "empty", A: nil, B: []float64{1}},
+	}
+	n := MeasureNoise(pairs, Options{})
+	if !n.Noisy() || len(n.Differing) != 1 || n.Differing[0] != "gemm: native:musl vs docker:engine" {
+		t.Fatalf("a 10 %% A/A difference must flag the host noisy, got %v", n.Differing)
+	}
+	if n.Floor["gemm"] < 0.08 || Margin(n.Floor["gemm"]) != n.Floor["gemm"] {
+		t.Errorf("gemm floor %.3f should reflect the 10 %% A/A gap and become the margin", n.Floor["gemm"])
+	}
+	if !math.IsNaN(n.Floor["bicg"]) {
+		t.Errorf("a pair with an empty side has no floor, got %v", n.Floor["bicg"])
+	}
+}
