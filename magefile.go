@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 
 	"github.com/magefile/mage/mg"
 
@@ -172,8 +173,13 @@ func Clean(ctx context.Context) error {
 }
 
 // Verify runs every kernel with its dump switch on every available runtime
-// and compares the output with the reference dumps byte for byte.
+// and compares the output byte for byte with the reference dumps, or with
+// RTWASM_VERIFY=cross with native:glibc's dump (any dataset).
 func Verify(ctx context.Context) error {
+	mg.Deps(loadOptions)
+	if opts.Verify == pipeline.VerifyCross && !slices.Contains(opts.Runtimes, pipeline.CrossReference) {
+		opts.Runtimes = append(opts.Runtimes, pipeline.CrossReference)
+	}
 	mg.Deps(Build)
 	checks, err := pipeline.Verify(ctx, opts, builds)
 	if err != nil {

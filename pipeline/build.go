@@ -142,7 +142,7 @@ func (b *Builds) compile(ctx context.Context, o run.Options, cacheDir string, lo
 		for _, name := range o.Benchmarks {
 			key := buildKey(name, t)
 			jobs = append(jobs, func() {
-				a, err := buildKernel(ctx, compiler, name, o.Dataset, cacheDir)
+				a, err := buildKernel(ctx, compiler, name, o.Dataset, cacheDir, log)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -192,7 +192,7 @@ func (b *Builds) count(cached bool) int {
 	return n
 }
 
-func buildKernel(ctx context.Context, c toolchain.Compiler, name string, d kernels.Dataset, cacheDir string) (toolchain.Artifact, error) {
+func buildKernel(ctx context.Context, c toolchain.Compiler, name string, d kernels.Dataset, cacheDir string, log io.Writer) (toolchain.Artifact, error) {
 	k, err := kernels.Lookup(name)
 	if err != nil {
 		return toolchain.Artifact{}, err
@@ -201,7 +201,7 @@ func buildKernel(ctx context.Context, c toolchain.Compiler, name string, d kerne
 	if err != nil {
 		return toolchain.Artifact{}, err
 	}
-	return toolchain.Build(ctx, c, toolchain.Job{Name: name, Sources: srcs, Defines: k.Defines(d)}, cacheDir)
+	return toolchain.Build(ctx, c, toolchain.Job{Name: name, Sources: srcs, Defines: k.Defines(d), Log: log}, cacheDir)
 }
 
 // BuildRunner compiles the runner program into dir and returns its path.

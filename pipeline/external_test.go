@@ -60,7 +60,7 @@ func checkRealRun(t *testing.T, b *Builds, r runtimes.Runtime, bench string) {
 		t.Fatal(err)
 	}
 	o := testOptions(t)
-	if status, detail := verifyOne(ctx, o, b, r, bench); status != run.StatusOK {
+	if status, detail := verifyOne(ctx, o, b, r, bench, func(name string) ([]byte, error) { return referenceDump(o, name) }); status != run.StatusOK {
 		t.Fatalf("%s dump: %s %s", bench, status, detail)
 	}
 }

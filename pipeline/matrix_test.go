@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
 	delete(b.Artifacts, "atax/native-musl")
 	b.Runtimes = nil
 	for _, r := range good.Runtimes {
-		if contains([]string{"native:glibc", "native:musl", "wazero:interp", "wazero:compiler"}, r.ID()) && r.ColdStart() == run.ColdProcess {
+		if slices.Contains([]string{"native:glibc", "native:musl", "wazero:interp", "wazero:compiler"}, r.ID()) && r.ColdStart() == run.ColdProcess {
 			b.Runtimes = append(b.Runtimes, r)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // Profiles are the named starting points for run.Options.
@@ -43,6 +44,7 @@ var EnvVars = map[string]string{
 	"RTWASM_CACHE":          "toolchain download cache (default ~/.cache/rtwasm)",
 	"RTWASM_RESUME":         "id of an interrupted run under RTWASM_DATA to complete (its own options are used)",
 	"RTWASM_RUN":            "the run directory that report renders (default $RTWASM_DATA/latest)",
+	"RTWASM_VERIFY":         "reference (dumps equal the reference files) or cross (every runtime's dump equals native:glibc's, at any dataset; default reference)",
 	"RTWASM_REFERENCE":      "reference dumps for verify (default ../shared/polybench/reference/<DATASET> if present, else kernels/reference/<DATASET>)",
 	"RTWASM_IWASM":          "WAMR iwasm builds, separated by commas or colons; each wamr mode runs on the build with the fewest other modes (default: iwasm on PATH)",
 	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
@@ -71,12 +73,16 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 	o.DataDir = orDefault(getenv("RTWASM_DATA"), "data/runs")
 	o.Resume = getenv("RTWASM_RESUME")
 	o.BuildDir = orDefault(getenv("RTWASM_BUILD"), "build")
+	var err error
 	o.CacheDir = getenv("RTWASM_CACHE")
 	if o.CacheDir == "" {
-		dir, _ := os.UserCacheDir()
-		o.CacheDir = dir + "/rtwasm"
+		if o.CacheDir, err = toolchain.DefaultCacheDir(); err != nil {
+			return o, err
+		}
 	}
-	var err error
+	if o.Verify = orDefault(getenv("RTWASM_VERIFY"), VerifyReference); !slices.Contains([]string{VerifyReference, VerifyCross}, o.Verify) {
+		return o, fmt.Errorf("unknown RTWASM_VERIFY %q; valid: %s, %s", o.Verify, VerifyReference, VerifyCross)
+	}
 	if o.Benchmarks, err = parseList(getenv("RTWASM_BENCHMARKS"), "RTWASM_BENCHMARKS", kernels.Names()); err != nil {
 		return o, err
 	}
@@ -148,7 +154,7 @@ func parseList(value, name string, valid []string) ([]string, error) {
 	var list []string
 	for _, item := range strings.Split(value, ",") {
 		item = strings.TrimSpace(item)
-		if !contains(valid, item) {
+		if !slices.Contains(valid, item) {
 			return nil, fmt.Errorf("%s: unknown name %q; valid: %s (or all)", name, item, strings.Join(valid, ", "))
 		}
 		list = append(list, item)
@@ -173,15 +179,6 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ResumeOptions returns the options an interrupted run was started with (its

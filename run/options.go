@@ -25,4 +25,5 @@ type Options struct {
 	BuildDir      string          `json:"-"`
 	CacheDir      string          `json:"-"`
 	Reference     string          `json:"-"`
+	Verify        string          `json:"-"` // reference | cross
 }

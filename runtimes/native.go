@@ -8,15 +8,18 @@ import (
 )
 
 // native runs the kernel compiled to machine code: "native:glibc" is the
-// ordinary dynamic binary, "native:musl" the static one the container uses.
+// ordinary dynamic binary, "native:musl" the static one the container uses,
+// both built by clang like the WebAssembly; the "-gcc" variants are the same
+// programs built by gcc, so the compiler's share of a difference is measured.
 type native struct {
 	libc   string
 	target toolchain.Target
 }
 
-// Native returns the native runtimes: the glibc and the static musl build.
+// Native returns the native runtimes: glibc and static musl, by clang and by gcc.
 func Native() []Runtime {
-	return []Runtime{native{"glibc", toolchain.Glibc}, native{"musl", toolchain.Musl}}
+	return []Runtime{native{"glibc", toolchain.Glibc}, native{"musl", toolchain.Musl},
+		native{"glibc-gcc", toolchain.GlibcGCC}, native{"musl-gcc", toolchain.MuslGCC}}
 }
 
 func (n native) ID() string               { return "native:" + n.libc }
