@@ -38,13 +38,13 @@ func TestUpKillDown(t *testing.T) {
 	ctx := context.Background()
 
 	// A one-task job on n2 proves the node runs jobs under its own hostname.
-	out, err := c.Command(ctx, "srun", "-w", "n2", "-N1", "hostname").CombinedOutput()
+	out, err := c.Command(ctx, "srun", "-w", "n2", "-N1", "hostname").Output()
 	if err != nil || strings.TrimSpace(string(out)) != "n2" {
 		t.Fatalf("srun -w n2 hostname = %q, %v", out, err)
 	}
 
 	// A two-node step needs node-to-node traffic across the bridge (the FORWARD rule).
-	out, err = c.Command(ctx, "srun", "-N2", "-l", "hostname").CombinedOutput()
+	out, err = c.Command(ctx, "srun", "-N2", "-l", "hostname").Output()
 	if got := sortedFields(string(out)); err != nil || got != "0: n1 1: n2" {
 		t.Fatalf("srun -N2 -l hostname = %q, %v", out, err)
 	}
