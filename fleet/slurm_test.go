@@ -187,15 +187,41 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 	if !hosts["n1"] || !hosts["n2"] || len(hosts) != 2 {
 		t.Errorf("cells ran on %v, want both n1 and n2", hosts)
 	}
+
 	out, _ := os.ReadFile(filepath.Join(SlurmDir(dir), "shard-0.out"))
 	t.Logf("shard-0.out:\n%s", out)
 	if strings.Contains(string(out), "error") {
 		t.Errorf("shard 0's output reports an error")
 	}
+	for i := range shards {
+		out, _ := os.ReadFile(filepath.Join(SlurmDir(dir), fmt.Sprintf("shard-%d.out", i)))
+		if n := strings.Count(string(out), "rtwasm-fleet: shard"); n != 1 {
+			t.Errorf("shard %d started %d times, want once:\n%s", i, n, out)
+		}
+	}
 	for _, task := range st.Tasks {
 		if task.State != "COMPLETED" || task.Restarts != 0 || !slices.Equal(task.History, []string{"COMPLETED"}) {
 			t.Errorf("task %d: state %s, restarts %d, jobcomp history %v; want COMPLETED once", task.Task, task.State, task.Restarts, task.History)
 		}
+	}
+
+	// Submitting a finished run again resumes it: every shard finds its cells
+	// journaled, so nothing runs twice, and the merge runs again.
+	before, _ := os.ReadFile(filepath.Join(dir, "merged.txt"))
+	sub2, err := s.Submit(ctx, Job{RunDir: dir, Partition: c.Partition, Shards: shards,
+		ShardCommand: `./work.sh {{.Shard}}`, MergeCommand: mergeCmd})
+	if err != nil {
+		t.Fatalf("resubmitting a finished run: %v", err)
+	}
+	if _, err := s.Wait(ctx, dir, 500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if old, err := os.Stat(filepath.Join(SlurmDir(dir), "submission-"+sub.ArrayID+".json")); err != nil || sub2.ArrayID == sub.ArrayID {
+		t.Errorf("first submission not kept beside the second (%v, arrays %s and %s)", old, sub.ArrayID, sub2.ArrayID)
+	}
+	journals(t, dir, dealt)
+	if after, _ := os.ReadFile(filepath.Join(dir, "merged.txt")); string(after) != string(before) {
+		t.Errorf("resumed run changed the merged journals:\n%s\nwas:\n%s", after, before)
 	}
 }
 

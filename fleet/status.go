@@ -179,6 +179,12 @@ func (s Slurm) applyJobComp(ctx context.Context, r *RunStatus) error {
 }
 
 func (r *RunStatus) jobCompTask(rec map[string]string) *TaskState {
+	// Job ids wrap (MaxJobId) and the file outlives runs: skip records submitted
+	// before this run, allowing for clock skew with the controller.
+	if at, err := time.ParseInLocation("2006-01-02T15:04:05", rec["SubmitTime"], time.Local); err == nil &&
+		at.Before(r.Submission.Submitted.Add(-2*time.Minute)) {
+		return nil
+	}
 	if rec["JobId"] == r.Submission.MergeID {
 		return &r.Merge
 	}
