@@ -270,8 +270,19 @@ func TestSlurmRequeuesKilledNode(t *testing.T) {
 	jc, _ := os.ReadFile(c.JobCompLoc)
 	t.Logf("jobcomp for array %s:\n%s", sub.ArrayID, jobCompLines(string(jc), sub.ArrayID))
 
+	// scontrol's own view of the requeue, independent of jobcomp.
+	recs, err := s.showJob(ctx, st.Tasks[0].JobID)
+	if err != nil || len(recs) != 1 || recs[0]["Restarts"] != "1" {
+		t.Errorf("scontrol show job %s: %v, %v; want Restarts=1", st.Tasks[0].JobID, recs, err)
+	} else {
+		t.Logf("scontrol: JobId=%s ArrayTaskId=%s JobState=%s Restarts=%s NodeList=%s", recs[0]["JobId"],
+			recs[0]["ArrayTaskId"], recs[0]["JobState"], recs[0]["Restarts"], recs[0]["NodeList"])
+	}
+
 	entries := journals(t, dir, dealt)
 	checkMerge(t, dir, shards, entries)
+	j0, _ := os.ReadFile(filepath.Join(dir, "journal-0.txt"))
+	t.Logf("journal-0.txt:\n%s", j0)
 	t0 := st.Tasks[0]
 	if t0.Restarts < 1 || !slices.Equal(t0.History, []string{"NODE_FAIL", "COMPLETED"}) {
 		t.Errorf("shard 0: restarts %d, jobcomp history %v; want a requeue: [NODE_FAIL COMPLETED]", t0.Restarts, t0.History)
