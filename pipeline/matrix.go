@@ -191,7 +191,7 @@ func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Option
 	if err != nil {
 		return []run.Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
 	}
-	ctx, cancel := context.WithTimeout(runtimes.WithCPUs(ctx, o.CPUs), o.Timeout)
+	ctx, cancel := context.WithTimeout(runtimes.WithLaunch(ctx, runtimes.Launch{CPUs: o.CPUs}), o.Timeout)
 	defer cancel()
 	res := c.rt.Run(ctx, input, harness.Args(c.iterations, false))
 	base.LaunchNS = res.LaunchNS

@@ -20,6 +20,15 @@ type Options struct {
 	Timeout       time.Duration   `json:"timeout_ns"`     // per sample
 	Seed          int64           `json:"seed"`           // shuffles the sample order
 	CPUs          []int           `json:"cpus"`           // every sample is pinned to these; empty: not pinned
+	Stack         int64           `json:"stack_bytes"`    // RLIMIT_STACK of every sampled process
+	Sched         string          `json:"sched"`          // other | fifo:<prio>
+	Mlock         bool            `json:"mlock"`          // lock sampled processes' memory where the runtime can
+	Stress        string          `json:"stress"`         // none | cpu | memory | io on the other CPUs
+	Gap           time.Duration   `json:"gap_ns"`         // pause between trials (tail hygiene)
+	Executor      string          `json:"executor"`       // local | slurm
+	Shards        int             `json:"shards"`         // fleet shards (slurm)
+	Partition     string          `json:"partition"`      // Slurm partition (slurm)
+	Budget        time.Duration   `json:"budget_ns"`      // wall-time budget of a budgeted profile
 	Resume        string          `json:"-"`              // id of an interrupted run to complete
 	DataDir       string          `json:"-"`
 	BuildDir      string          `json:"-"`

@@ -47,6 +47,29 @@ type Sample struct {
 	OptCompileNS    int64  `parquet:"opt_compile_ns" json:"opt_compile_ns"`
 	Note            string `parquet:"note" json:"note"`
 
+	// Where and under which conditions the sample was taken.
+	Host   string `parquet:"host" json:"host"`               // host name of the machine that ran it
+	Shard  int32  `parquet:"shard" json:"shard"`             // fleet shard (0 on a local run)
+	Stress string `parquet:"stress" json:"stress"`           // interference on the other CPUs: none | cpu | memory | io
+	Sched  string `parquet:"sched" json:"sched"`             // scheduling policy the process ran with: other | fifo:<prio>
+	Mlock  string `parquet:"mlock" json:"mlock"`             // on | off | n/a (the runtime cannot lock its memory)
+	Stack  int64  `parquet:"stack_bytes" json:"stack_bytes"` // RLIMIT_STACK of the sampled process
+
+	// What the OS counted for the sampled process (wait4's rusage; for an
+	// embedded request, the runner's delta over the request), and hardware
+	// counters where the host has a PMU (-1 when unavailable; HWNote says why).
+	MinorFaults       int64  `parquet:"minor_faults" json:"minor_faults"`
+	MajorFaults       int64  `parquet:"major_faults" json:"major_faults"`
+	VoluntarySwitch   int64  `parquet:"voluntary_switches" json:"voluntary_switches"`
+	InvoluntarySwitch int64  `parquet:"involuntary_switches" json:"involuntary_switches"`
+	MaxRSSKB          int64  `parquet:"max_rss_kb" json:"max_rss_kb"`
+	UserNS            int64  `parquet:"user_ns" json:"user_ns"`
+	SystemNS          int64  `parquet:"system_ns" json:"system_ns"`
+	Instructions      int64  `parquet:"instructions" json:"instructions"`
+	Cycles            int64  `parquet:"cycles" json:"cycles"`
+	CacheMisses       int64  `parquet:"cache_misses" json:"cache_misses"`
+	HWNote            string `parquet:"hw_note" json:"hw_note"`
+
 	Status     string `parquet:"status" json:"status"` // ok | error | unavailable
 	ExitStatus int32  `parquet:"exit_status" json:"exit_status"`
 	Error      string `parquet:"error" json:"error"`

@@ -11,18 +11,32 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-type cpusKey struct{}
+// Launch is how every sampled process is started; the pipeline sets it
+// from the run's options for each trial (WithLaunch), and each runtime
+// applies what it can and reports what it applied in its Result.
+type Launch struct {
+	CPUs      []int  // pinned to these (sched_setaffinity; cpuset in containers); empty: not pinned
+	Stack     int64  // RLIMIT_STACK in bytes; 0: inherited
+	Sched     string // "" or "other": inherited; "fifo:<prio>": SCHED_FIFO at that priority
+	Mlock     bool   // lock the process's memory where the runtime can
+	MaxOutput int64  // cap on captured stdout and stderr, each; 0: DefaultMaxOutput
+}
 
-// WithCPUs asks the runtimes to pin every sample to the given CPUs.
-func WithCPUs(ctx context.Context, cpus []int) context.Context {
-	return context.WithValue(ctx, cpusKey{}, cpus)
+type launchKey struct{}
+
+// WithLaunch asks the runtimes to start every sample as l says.
+func WithLaunch(ctx context.Context, l Launch) context.Context {
+	return context.WithValue(ctx, launchKey{}, l)
+}
+
+// LaunchFrom returns the launch settings of ctx (zero: inherit everything).
+func LaunchFrom(ctx context.Context) Launch {
+	l, _ := ctx.Value(launchKey{}).(Launch)
+	return l
 }
 
 // CPUsFrom returns the CPUs samples are pinned to (none: not pinned).
-func CPUsFrom(ctx context.Context) []int {
-	cpus, _ := ctx.Value(cpusKey{}).([]int)
-	return cpus
-}
+func CPUsFrom(ctx context.Context) []int { return LaunchFrom(ctx).CPUs }
 
 // CPUList formats CPUs as a cpuset list ("1,3"), as Docker and runc take it.
 func CPUList(cpus []int) string {

@@ -12,7 +12,7 @@ import (
 func TestRunProcessPinsToCPUs(t *testing.T) {
 	cpu := runtime.NumCPU() - 1
 	argv := []string{"grep", "Cpus_allowed_list", "/proc/self/status"}
-	res := RunProcess(WithCPUs(context.Background(), []int{cpu}), argv)
+	res := RunProcess(WithLaunch(context.Background(), Launch{CPUs: []int{cpu}}), argv)
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}

@@ -66,6 +66,21 @@ type Result struct {
 	Stderr     []byte
 	ExitStatus int   // -1 when killed or never started
 	Err        error // nil when the runtime exited 0
+
+	Usage   Usage  // what the OS counted for the process
+	Applied Launch // the launch settings actually in force (Sched "" = not applicable)
+}
+
+// Usage is what the OS counted for one sampled process (wait4's rusage),
+// and hardware counters where the host has a PMU (-1 when unavailable, with
+// HWNote saying why).
+type Usage struct {
+	MinorFaults, MajorFaults           int64
+	VoluntarySwitch, InvoluntarySwitch int64
+	MaxRSSKB                           int64
+	UserNS, SystemNS                   int64
+	Instructions, Cycles, CacheMisses  int64
+	HWNote                             string
 }
 
 // Env locates rtwasm's own helper programs for the runtimes that need them.
