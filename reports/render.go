@@ -81,10 +81,16 @@ type analysis struct {
 	comparisons []comparison
 	evt         []evtResult
 	breakEven   []kernelBreakEven
+	noise       runNoise
 }
 
+// analyse finds the steady states first: the noise floor is measured on
+// them, and the noise floor sets the margins of every comparison.
 func (r *runData) analyse() analysis {
-	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(), evt: r.evtResults(), breakEven: r.breakEvens()}
+	steady := r.steadyStates()
+	noise := r.noise(steady)
+	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(noise), evt: r.evtResults(),
+		breakEven: r.breakEvens(steady, noise), noise: noise}
 }
 
 func writeFiles(outDir string, pg page, a analysis) error {
@@ -104,6 +110,7 @@ func writeFiles(outDir string, pg page, a analysis) error {
 		{"summary.tex", summaryTeX(a.summary)},
 		{"pairwise.csv", csvBytes(comparisonHeader, a.comparisons, comparison.fields)},
 		{"realtime.csv", csvBytes(evtHeader, a.evt, evtResult.fields)},
+		{"noise.csv", csvBytes(noiseHeader, a.noise.rows(), noiseRow.fields)},
 		{"breakeven.csv", breakEvenCSV(a.breakEven)},
 		{"index.html", html},
 		{"report.md", md},
