@@ -62,7 +62,8 @@ type winnerRange struct {
 }
 
 // undecidedNote is a series whose steady job might be faster than the
-// steady-state winner's, but the samples cannot tell.
+// steady-state winner's, but the samples cannot tell (undecided), or the
+// difference lies within the noise floor.
 type undecidedNote struct {
 	Series, Winner string
 	Result         stats.Comparison
@@ -72,7 +73,8 @@ type undecidedNote struct {
 type kernelBreakEven struct {
 	Benchmark string
 	TaskMS    float64 // the lowest steady job time: the task's own length
-	Margin    float64 // equivalence margin of steady jobs (noise floor)
+	Margin    float64 // equivalence margin of steady jobs (noise floor, capped)
+	Floor     float64 // the steady-job noise floor (NaN when not measured)
 	Models    []costModel
 	Ranges    []winnerRange
 	Undecided []undecidedNote
@@ -141,7 +143,7 @@ func (r *runData) breakEvens(states map[steadyKey]steadyState, noise runNoise) [
 			continue
 		}
 		task := slices.MinFunc(models, func(x, y costModel) int { return cmp.Compare(x.SteadyMS, y.SteadyMS) }).SteadyMS
-		k := kernelBreakEven{Benchmark: b, TaskMS: task, Margin: noise.steadyMargin(b), Models: models}
+		k := kernelBreakEven{Benchmark: b, TaskMS: task, Margin: noise.steadyMargin(b), Floor: floorOf(noise.Steady, b), Models: models}
 		k.judgeSteady()
 		k.guide()
 		list = append(list, k)
@@ -203,6 +205,13 @@ func (k *kernelBreakEven) judgeSteady() {
 	}
 }
 
+// finding reports whether a steady-job comparison shows a lower job beyond
+// the noise floor: different, and the ratio's whole CI below 1/(1+floor).
+// A significant difference the A/A pairs also show is host noise.
+func (k kernelBreakEven) finding(c stats.Comparison) bool {
+	return c.Verdict == stats.Different && c.High < 1/(1+stats.Margin(k.Floor))
+}
+
 // steadyVerdict is the judgement of a's steady job against b's.
 func (k kernelBreakEven) steadyVerdict(a, b string) stats.Comparison {
 	return k.steady[[2]string{a, b}]
@@ -220,7 +229,7 @@ func (k kernelBreakEven) steadyVerdict(a, b string) stats.Comparison {
 // docker:engine over native:musl.
 func (k *kernelBreakEven) guide() {
 	k.Ranges = walkEnvelope(k.Models, func(current, next costModel) bool {
-		return !sameCode(current.Series, next.Series) && k.steadyVerdict(next.Series, current.Series).Verdict == stats.Different
+		return !sameCode(current.Series, next.Series) && k.finding(k.steadyVerdict(next.Series, current.Series))
 	}, func(next costModel, at float64) costModel {
 		best := next
 		for _, m := range k.Models {
@@ -251,7 +260,7 @@ func (k *kernelBreakEven) guide() {
 			last.SameCode = append(last.SameCode, m.Series)
 		case c.Verdict == stats.Tied:
 			last.Tied = append(last.Tied, m.Series)
-		case c.Verdict == stats.Undecided && m.SteadyMS < k.model(last.Series).SteadyMS:
+		case c.Verdict != stats.Tied && m.SteadyMS < k.model(last.Series).SteadyMS:
 			k.Undecided = append(k.Undecided, undecidedNote{Series: m.Series, Winner: last.Series, Result: c})
 		}
 	}

@@ -66,8 +66,9 @@ func (k kernelBreakEven) evidenceText(i int) string {
 		return "fastest single job"
 	}
 	e, pt := k.Ranges[i].Evidence, k.Ranges[i].Point
-	return fmt.Sprintf("steady job %.3g× [%.3g, %.3g] that of %s, different (Holm p = %s); break-even N* = %s, 95%% CI [%s, %s]",
-		e.Ratio, e.Low, e.High, k.Ranges[i-1].Series, formatP(e.PHolm), jobsText(pt.N), jobsText(pt.Low), jobsText(pt.High))
+	return fmt.Sprintf("steady job %.3g× [90%% CI %.3g, %.3g] that of %s: different (Holm p = %s) and beyond the noise floor "+
+		"(%s); break-even N* = %s, 95%% CI [%s, %s]", e.Ratio, e.Low, e.High, k.Ranges[i-1].Series, formatP(e.PHolm),
+		formatPercent(stats.Margin(k.Floor)), jobsText(pt.N), jobsText(pt.Low), jobsText(pt.High))
 }
 
 // jobsText prints a job count; +Inf is "never".
@@ -82,13 +83,17 @@ func jobsText(n float64) string {
 func (k kernelBreakEven) undecidedText() string {
 	var parts []string
 	for _, u := range k.Undecided {
+		verdict := verdictText(u.Result.Verdict, u.Result.SamplesNeeded)
+		if u.Result.Verdict == stats.Different {
+			verdict = "different, but within this run's noise floor of " + formatPercent(k.Floor) + ": not a finding"
+		}
 		parts = append(parts, fmt.Sprintf("%s's steady job is %.3g× [%.3g, %.3g] that of %s: %s", u.Series, u.Result.Ratio,
-			u.Result.Low, u.Result.High, u.Winner, verdictText(u.Result.Verdict, u.Result.SamplesNeeded)))
+			u.Result.Low, u.Result.High, u.Winner, verdict))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "too few samples to recommend — " + strings.Join(parts, "; ")
+	return "not recommended on this evidence — " + strings.Join(parts, "; ")
 }
 
 // recommendationTable reads: a task of this length, run N times: use X.
@@ -105,7 +110,7 @@ func recommendationTable(list []kernelBreakEven) table {
 		for _, n := range recommendationJobs {
 			w := k.winnerAt(n)
 			if u := k.undecidedAt(n); len(u) > 0 {
-				w += " (undecided vs " + strings.Join(u, ", ") + ")"
+				w += " (not decided vs " + strings.Join(u, ", ") + ")"
 			}
 			row = append(row, w)
 		}
