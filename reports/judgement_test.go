@@ -203,3 +203,36 @@ func TestFailedFitGivesObservedMax(t *testing.T) {
 		t.Errorf("status %q, max %v, fields %v", e.Status, e.Max, f)
 	}
 }
+
+// TestSwitchNeedsDifferenceBeyondFloor: native:glibc's steady job is 20 %
+// lower than native:musl's — significant, but the A/A pair (native:musl vs
+// runc:bundle, one binary) is 40 % apart, so it is host noise: no switch,
+// and the guidance says why.
+func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
+	r := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
+		{id: "runc:bundle", startupMS: 30, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 30, 4)},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
+	})
+	k := r.analyse().breakEven[0]
+	if c := k.steadyVerdict("native:glibc", "native:musl"); c.Verdict != stats.Different {
+		t.Fatalf("glibc vs musl: %v (the test needs a significant difference)", c.Verdict)
+	}
+	if len(k.Ranges) != 1 || k.Ranges[0].Series != "native:musl" {
+		t.Errorf("switched on a difference within the noise floor: %+v", k.Ranges)
+	}
+	if u := k.undecidedText(); !strings.Contains(u, "native:glibc") || !strings.Contains(u, "within this run's noise floor") {
+		t.Errorf("guidance does not say why: %q", u)
+	}
+	// Without the noisy A/A pair the same difference is a finding.
+	quiet := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
+	}).analyse().breakEven[0]
+	if len(quiet.Ranges) != 2 || quiet.Ranges[1].Series != "native:glibc" || quiet.Ranges[1].Evidence.Verdict != stats.Different {
+		t.Errorf("quiet host: %+v", quiet.Ranges)
+	}
+	if pt := quiet.Ranges[1].Point; !(pt.Low <= pt.N && pt.N <= pt.High) || quiet.Ranges[1].From != math.Floor(pt.N)+1 {
+		t.Errorf("break-even %v [%v, %v], range from %v", pt.N, pt.Low, pt.High, quiet.Ranges[1].From)
+	}
+}
