@@ -1,10 +1,13 @@
 // Package reports turns a run directory into a notebook-style report:
 // index.html (self-contained: CSS, font and SVG figures inline), report.md,
 // figures in PNG/SVG/PDF, the statistical summary as CSV and LaTeX, and the
-// pairwise comparisons, real-time view (observed maxima, EVT pWCET) and
-// break-even analysis as CSV. Samples are grouped by series (runtime id and
-// cold-start model). The output depends only on the run directory, so
-// rendering twice gives byte-identical files.
+// pairwise comparisons, real-time view (observed maxima, EVT pWCET), A/A
+// noise floor and break-even analysis as CSV. Samples are grouped by series
+// (runtime id and cold-start model). Every statistical judgement (verdicts,
+// Holm, noise floor, warm-up, GEV, break-even CIs) comes from package
+// stats; reports only chooses the samples and words the results. The
+// output depends only on the run directory — bootstraps use fixed seeds —
+// so rendering twice gives byte-identical files.
 package reports
 
 import (
