@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // breakEvenSection presents the break-even analysis: the model, the ranges
@@ -27,8 +29,13 @@ func (r *runData) breakEvenSection(list []kernelBreakEven) (section, error) {
 			"time of the prolonged test's first iteration and the median of its later iterations (reps pooled; the total " +
 			"experiment's single job when there is no prolonged test). A single cold request is N = 1. Each T is a line in N, so " +
 			"every series is fastest on one range of job counts; the ranges' bounds are the break-even points. " +
-			"The task length is the kernel's lowest steady job time over all series. Also in breakeven.csv.",
+			"The task length is the kernel's lowest steady job time over all series. The fastest series switches only where the " +
+			"next one's steady job is judged different (lower) — Holm-corrected over all pairs of the kernel's series, at the " +
+			"noise-floor margin — and each break-even point N* carries a 95% bootstrap CI; series whose steady jobs tie are " +
+			"written a ≈ b, and a faster series the samples cannot judge is named instead of recommended. Also in breakeven.csv.",
+		steadyNarrative(r.steadyStatesOf(list)),
 		recommendationNarrative(list),
+		r.guidanceCaveat(),
 		r.representativeAdvice(list),
 	}
 	fig, err := r.breakEvenFigure(list)
@@ -41,29 +48,52 @@ func (r *runData) breakEvenSection(list []kernelBreakEven) (section, error) {
 }
 
 func breakEvenTable(list []kernelBreakEven) table {
-	t := table{Caption: "Break-even points: the fastest series per range of job counts",
+	t := table{Caption: "Break-even points: the fastest series per range of job counts, switching only on evidence",
 		Header: []string{"Kernel", "Task (ms per job)", "Jobs N", "Fastest series", "T(N) at the range start (ms)", "Evidence for the switch"}}
 	for _, k := range list {
 		for i, rg := range k.Ranges {
-			t.Rows = append(t.Rows, []string{k.Benchmark, formatMS(k.TaskMS), rg.jobsText(), rg.Series,
+			t.Rows = append(t.Rows, []string{k.Benchmark, formatMS(k.TaskMS), rg.jobsText(), rg.names(),
 				formatMS(k.model(rg.Series).cumulative(rg.From)), k.evidenceText(i)})
 		}
 	}
 	return t
 }
 
-// evidenceText says whether the steady-time difference behind a switch is
-// significant; the first range needs none (lowest startup + first job).
+// evidenceText shows the difference a switch rests on and the break-even
+// point's CI; the first range needs none (lowest startup + first job).
 func (k kernelBreakEven) evidenceText(i int) string {
 	if i == 0 {
 		return "fastest single job"
 	}
-	ratio, p := k.switchEvidence(i)
-	text := fmt.Sprintf("steady job %.3g× that of %s, Mann–Whitney p = %s", ratio, k.Ranges[i-1].Series, formatP(p))
-	if !(p < significance) {
-		text += ": not significant, this break-even may be noise"
+	e, pt := k.Ranges[i].Evidence, k.Ranges[i].Point
+	return fmt.Sprintf("steady job %.3g× [90%% CI %.3g, %.3g] that of %s: different (Holm p = %s) and beyond the noise floor "+
+		"(%s); break-even N* = %s, 95%% CI [%s, %s]", e.Ratio, e.Low, e.High, k.Ranges[i-1].Series, formatP(e.PHolm),
+		formatPercent(stats.Margin(k.Floor)), jobsText(pt.N), jobsText(pt.Low), jobsText(pt.High))
+}
+
+// jobsText prints a job count; +Inf is "never".
+func jobsText(n float64) string {
+	if math.IsInf(n, 1) {
+		return "never"
 	}
-	return text
+	return formatJobs(math.Ceil(n))
+}
+
+// undecidedText says which faster series the samples cannot judge.
+func (k kernelBreakEven) undecidedText() string {
+	var parts []string
+	for _, u := range k.Undecided {
+		verdict := verdictText(u.Result.Verdict, u.Result.SamplesNeeded)
+		if u.Result.Verdict == stats.Different {
+			verdict = "different, but within this run's noise floor of " + formatPercent(k.Floor) + ": not a finding"
+		}
+		parts = append(parts, fmt.Sprintf("%s's steady job is %.3g× [%.3g, %.3g] that of %s: %s", u.Series, u.Result.Ratio,
+			u.Result.Low, u.Result.High, u.Winner, verdict))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "not recommended on this evidence — " + strings.Join(parts, "; ")
 }
 
 // recommendationTable reads: a task of this length, run N times: use X.
@@ -78,7 +108,11 @@ func recommendationTable(list []kernelBreakEven) table {
 	for _, k := range byTask {
 		row := []string{k.Benchmark, "~" + formatTime(k.TaskMS)}
 		for _, n := range recommendationJobs {
-			row = append(row, k.winnerAt(n))
+			w := k.winnerAt(n)
+			if u := k.undecidedAt(n); len(u) > 0 {
+				w += " (not decided vs " + strings.Join(u, ", ") + ")"
+			}
+			row = append(row, w)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -97,10 +131,11 @@ func compareFloat(a, b float64) int {
 
 func costModelTable(list []kernelBreakEven) table {
 	t := table{Caption: "Model parameters (medians, ms)",
-		Header: []string{"Kernel", "Series", "Startup", "First job", "Each further job", "Job times from"}}
+		Header: []string{"Kernel", "Series", "Startup", "First job", "Each further job (steady)", "Warm-up jobs", "Job times from"}}
 	for _, k := range list {
 		for _, m := range k.Models {
-			t.Rows = append(t.Rows, []string{k.Benchmark, m.Series, formatMS(m.StartupMS), formatMS(m.FirstMS), formatMS(m.SteadyMS), m.Source})
+			t.Rows = append(t.Rows, []string{k.Benchmark, m.Series, formatMS(m.StartupMS), formatMS(m.FirstMS), formatMS(m.SteadyMS),
+				m.Steady.warmupText(), m.Source})
 		}
 	}
 	return t
@@ -136,9 +171,13 @@ func (r *runData) representativeAdvice(list []kernelBreakEven) string {
 	for _, k := range r.breakEvenKernels(list) {
 		var ranges []string
 		for _, rg := range k.Ranges {
-			ranges = append(ranges, fmt.Sprintf("%s, use %s", rg.timesText(), rg.Series))
+			ranges = append(ranges, fmt.Sprintf("%s: %s", rg.timesText(), rg.names()))
 		}
-		parts = append(parts, fmt.Sprintf("%s (a task of ~%s): %s", k.Benchmark, formatTime(k.TaskMS), strings.Join(ranges, "; ")))
+		text := fmt.Sprintf("%s (a task of ~%s): %s", k.Benchmark, formatTime(k.TaskMS), strings.Join(ranges, "; "))
+		if u := k.undecidedText(); u != "" {
+			text += " — " + u
+		}
+		parts = append(parts, text)
 	}
 	return "In words — " + strings.Join(parts, ". ") + "."
 }
@@ -215,4 +254,26 @@ func (v verticalMarks) Plot(c draw.Canvas, p *plot.Plot) {
 	for _, x := range v {
 		c.StrokeLine2(style, toX(x), c.Min.Y, toX(x), c.Max.Y)
 	}
+}
+
+// steadyStatesOf collects the steady states behind the models.
+func (r *runData) steadyStatesOf(list []kernelBreakEven) map[steadyKey]steadyState {
+	states := map[steadyKey]steadyState{}
+	for _, k := range list {
+		for _, m := range k.Models {
+			if m.Steady.Processes > 0 {
+				states[steadyKey{k.Benchmark, m.Series}] = m.Steady
+			}
+		}
+	}
+	return states
+}
+
+// guidanceCaveat says when the profile's steady states are indicative only.
+func (r *runData) guidanceCaveat() string {
+	if it := r.manifest.Options.Iterations; it > 0 && it < stats.MinWarmupSeries {
+		return fmt.Sprintf("This run's prolonged processes have %d iterations, fewer than the %d warm-up detection needs: "+
+			"its steady states, and so the guidance for many jobs, are indicative only.", it, stats.MinWarmupSeries)
+	}
+	return ""
 }

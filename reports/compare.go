@@ -5,17 +5,17 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // Pairwise comparisons: per metric and benchmark, every series against the
-// best (lowest-median) series, by a Mann–Whitney U test and the ratio of
-// medians with a percentile bootstrap 95% CI.
+// best (lowest-median) series, judged by stats.CompareFamily in one of
+// three words — tied (the ratio's CI inside the benchmark's equivalence
+// margin), different (Mann–Whitney, Holm-corrected over the metric's
+// table) or undecided (with the samples per side that would decide it).
 const (
 	bootstrapResamples = 1000
 	bootstrapSeed      = 20240305 // fixed, so the report is reproducible
@@ -31,23 +31,40 @@ type comparison struct {
 	Benchmark, Series, Best    string
 	N, BestN                   int
 	Median, BestMedian         float64
-	Ratio, RatioLow, RatioHigh float64 // median(series)/median(best) and its bootstrap 95% CI
-	U, P                       float64 // Mann–Whitney U of series vs best, two-sided p-value
-	MinP                       float64 // smallest p-value these sample sizes allow
+	Ratio, RatioLow, RatioHigh float64 // median(series)/median(best) and its bootstrap 90% CI (TOST)
+	Margin                     float64 // equivalence margin (fraction)
+	U, P, PHolm                float64 // Mann–Whitney U of series vs best, raw and Holm-adjusted p
+	Verdict                    stats.Verdict
+	SamplesNeeded              int // per side, when undecided and estimable
 }
 
-func (r *runData) comparisons() []comparison {
+// comparisons judges every metric's table as one Holm family, with the
+// margins the noise floor sets per benchmark.
+func (r *runData) comparisons(noise runNoise) []comparison {
 	var list []comparison
 	for _, m := range comparedMetrics {
+		var family []comparison
+		var pairs []stats.Pair
 		for _, b := range r.measuredBenchmarks(m.Experiment) {
-			list = append(list, r.compareBenchmark(m, b)...)
+			for _, c := range r.compareBenchmark(m, b) {
+				c.Margin = noise.jobMargin(b)
+				family = append(family, c)
+				pairs = append(pairs, stats.Pair{Name: m.Name + "\x00" + b + "\x00" + c.Series,
+					A: r.values(m, b, c.Series), B: r.values(m, b, c.Best), Margin: c.Margin})
+			}
 		}
+		for i, res := range stats.CompareFamily(pairs, statsOptions) {
+			c := &family[i]
+			c.Ratio, c.RatioLow, c.RatioHigh = res.Ratio, res.Low, res.High
+			c.U, c.P, c.PHolm, c.Verdict, c.SamplesNeeded = res.U, res.P, res.PHolm, res.Verdict, res.SamplesNeeded
+		}
+		list = append(list, family...)
 	}
 	return list
 }
 
-// compareBenchmark compares every measured series with the one of lowest
-// median (the first in series order on a tie).
+// compareBenchmark lists every measured series against the one of lowest
+// median (the first in series order on a tie); CompareFamily judges them.
 func (r *runData) compareBenchmark(m metric, benchmark string) []comparison {
 	samples := map[string][]float64{}
 	var measured []string
@@ -63,139 +80,45 @@ func (r *runData) compareBenchmark(m metric, benchmark string) []comparison {
 	best := slices.MinFunc(measured, func(a, b string) int { return cmp.Compare(median(samples[a]), median(samples[b])) })
 	var list []comparison
 	for _, series := range measured {
-		if series == best {
-			continue
+		if series != best {
+			list = append(list, comparison{Metric: m, Benchmark: benchmark, Series: series, Best: best,
+				N: len(samples[series]), BestN: len(samples[best]), Median: median(samples[series]), BestMedian: median(samples[best])})
 		}
-		x, y := samples[series], samples[best]
-		c := comparison{Metric: m, Benchmark: benchmark, Series: series, Best: best, N: len(x), BestN: len(y),
-			Median: median(x), BestMedian: median(y), MinP: minimumP(len(x), len(y))}
-		c.Ratio = c.Median / c.BestMedian
-		c.RatioLow, c.RatioHigh = bootstrapRatioCI(x, y, seedFor(m.Name, benchmark, series))
-		c.U, c.P = mannWhitney(x, y)
-		list = append(list, c)
 	}
 	return list
 }
 
-// Significant reports whether both the test and the CI show a difference.
-func (c comparison) Significant() bool {
-	return c.P < significance && (c.RatioLow > 1 || c.RatioHigh < 1)
+// Significant reports whether the comparison found a difference.
+func (c comparison) Significant() bool { return c.Verdict == stats.Different }
+
+// verdictText is the comparison's word, with the sample size an undecided
+// one would need.
+func verdictText(v stats.Verdict, needed int) string {
+	if v == stats.Undecided && needed > 0 {
+		return fmt.Sprintf("undecided (more samples needed: about %s)", formatCount(needed))
+	}
+	return v.String()
 }
 
-// mannWhitney returns U of x against y (pairs with x > y, ties counting
-// one half) and the two-sided p-value of the normal approximation with tie
-// and continuity correction.
-func mannWhitney(x, y []float64) (u, p float64) {
-	n1, n2 := float64(len(x)), float64(len(y))
-	all := append(slices.Clone(x), y...)
-	ranks, tieTerm := midRanks(all)
-	rankSumX := 0.0
-	for i := range x {
-		rankSumX += ranks[i]
+// formatCount prints a sample count; the estimate's cap reads as "never".
+func formatCount(n int) string {
+	if n >= 1_000_000_000 {
+		return "> 10⁹"
 	}
-	u = rankSumX - n1*(n1+1)/2
-	n := n1 + n2
-	variance := n1 * n2 / 12 * ((n + 1) - tieTerm/(n*(n-1)))
-	if variance <= 0 {
-		return u, 1
-	}
-	z := max(0, math.Abs(u-n1*n2/2)-0.5) / math.Sqrt(variance)
-	return u, min(1, 2*distuv.UnitNormal.Survival(z))
-}
-
-// midRanks ranks values from 1, ties sharing their mean rank, and returns
-// Σ(t³−t) over groups of t tied values.
-func midRanks(values []float64) (ranks []float64, tieTerm float64) {
-	order := make([]int, len(values))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(values[a], values[b]) })
-	ranks = make([]float64, len(values))
-	for start := 0; start < len(order); {
-		end := start + 1
-		for end < len(order) && values[order[end]] == values[order[start]] {
-			end++
-		}
-		for _, i := range order[start:end] {
-			ranks[i] = float64(start+end+1) / 2
-		}
-		t := float64(end - start)
-		tieTerm += t*t*t - t
-		start = end
-	}
-	return ranks, tieTerm
-}
-
-// minimumP is the p-value of the most extreme outcome (U = 0, no ties):
-// with few samples even a complete separation is not significant.
-func minimumP(n1, n2 int) float64 {
-	_, p := mannWhitney(sequence(0, n1), sequence(float64(n1), n2))
-	return p
-}
-
-func sequence(from float64, n int) []float64 {
-	s := make([]float64, n)
-	for i := range s {
-		s[i] = from + float64(i)
-	}
-	return s
-}
-
-// bootstrapRatioCI is the percentile bootstrap 95% CI of median(x)/median(y),
-// resampling x and y independently with a fixed seed.
-func bootstrapRatioCI(x, y []float64, seed uint64) (low, high float64) {
-	rng := rand.New(rand.NewPCG(bootstrapSeed, seed))
-	ratios := make([]float64, 0, bootstrapResamples)
-	bx, by := make([]float64, len(x)), make([]float64, len(y))
-	for range bootstrapResamples {
-		resample(rng, x, bx)
-		resample(rng, y, by)
-		if my := sortedMedian(by); my > 0 {
-			ratios = append(ratios, sortedMedian(bx)/my)
-		}
-	}
-	if len(ratios) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	slices.Sort(ratios)
-	return stat.Quantile(0.025, stat.LinInterp, ratios, nil), stat.Quantile(0.975, stat.LinInterp, ratios, nil)
-}
-
-// sortedMedian sorts v in place and returns its median.
-func sortedMedian(v []float64) float64 {
-	slices.Sort(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
-}
-
-func resample(rng *rand.Rand, from, into []float64) {
-	for i := range into {
-		into[i] = from[rng.IntN(len(from))]
-	}
-}
-
-// seedFor gives every comparison its own bootstrap stream, independent of
-// the order in which comparisons are computed.
-func seedFor(parts ...string) uint64 {
-	h := fnv.New64a()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return h.Sum64()
+	return strconv.Itoa(n)
 }
 
 var comparisonHeader = []string{"metric", "benchmark", "series", "best_series", "n", "best_n", "median_ms", "best_median_ms",
-	"ratio", "ratio_ci95_low", "ratio_ci95_high", "mann_whitney_u", "p_value", "min_attainable_p"}
+	"ratio", "ratio_ci90_low", "ratio_ci90_high", "margin", "mann_whitney_u", "p_value", "p_holm", "verdict", "samples_needed"}
 
 func (c comparison) fields() []string {
+	needed := ""
+	if c.SamplesNeeded > 0 {
+		needed = strconv.Itoa(c.SamplesNeeded)
+	}
 	return []string{c.Metric.Name, c.Benchmark, c.Series, c.Best, strconv.Itoa(c.N), strconv.Itoa(c.BestN),
 		formatMS(c.Median), formatMS(c.BestMedian), formatRatio(c.Ratio), formatRatio(c.RatioLow), formatRatio(c.RatioHigh),
-		strconv.FormatFloat(c.U, 'f', 1, 64), formatP(c.P), formatP(c.MinP)}
+		formatRatio(c.Margin), strconv.FormatFloat(c.U, 'f', 1, 64), formatP(c.P), formatP(c.PHolm), c.Verdict.String(), needed}
 }
 
 func formatP(p float64) string {
@@ -212,19 +135,22 @@ func pairwiseSection(list []comparison) section {
 		return c
 	}
 	c.Paragraphs = []string{
-		fmt.Sprintf("For startup and total time, each series is compared with the benchmark's best series (lowest median): "+
-			"a two-sided Mann–Whitney U test (normal approximation with tie and continuity correction) and the ratio of medians "+
-			"with a percentile bootstrap 95%% CI (%d resamples, fixed seed). Also in pairwise.csv.", bootstrapResamples),
+		fmt.Sprintf("For startup and total time, each series is compared with the benchmark's best series (lowest median) "+
+			"and judged in one of three words. Tied: the percentile bootstrap 90%% CI of the ratio of medians (%d resamples, "+
+			"fixed seed) lies within ±max(noise floor, 5 %%) — two one-sided tests at 5 %%. Different: a two-sided Mann–Whitney U "+
+			"test is significant at 5 %% after a Holm correction over the metric's table, and the pair is not tied. Otherwise "+
+			"undecided, with the samples per side that would likely decide it. Also in pairwise.csv.", bootstrapResamples),
 		pairwiseNarrative(list),
 	}
 	for _, m := range comparedMetrics {
 		t := table{Caption: fmt.Sprintf("%s: each series vs the best series per benchmark", m.Experiment),
-			Header: []string{"Benchmark", "Series", "n", "Median (ms)", "Best series", "Best median (ms)", "Ratio", "Ratio 95% CI", "U", "p", "Significant"}}
+			Header: []string{"Benchmark", "Series", "n", "Median (ms)", "Best series", "Best median (ms)", "Ratio", "Ratio 90% CI",
+				"Margin", "p (Holm)", "Verdict"}}
 		for _, x := range list {
 			if x.Metric.Name == m.Name {
 				t.Rows = append(t.Rows, []string{x.Benchmark, x.Series, strconv.Itoa(x.N), formatMS(x.Median), x.Best, formatMS(x.BestMedian),
 					formatRatio(x.Ratio), "[" + formatRatio(x.RatioLow) + ", " + formatRatio(x.RatioHigh) + "]",
-					strconv.FormatFloat(x.U, 'f', 1, 64), formatP(x.P), significanceText(x)})
+					"±" + formatPercent(x.Margin), formatP(x.PHolm), verdictText(x.Verdict, x.SamplesNeeded)})
 			}
 		}
 		if len(t.Rows) > 0 {
@@ -234,32 +160,22 @@ func pairwiseSection(list []comparison) section {
 	return c
 }
 
-func significanceText(c comparison) string {
-	switch {
-	case c.MinP >= significance:
-		return "too few samples"
-	case c.Significant():
-		return "yes"
-	default:
-		return "no"
+func pairwiseNarrative(list []comparison) string {
+	count := map[stats.Verdict]int{}
+	for _, c := range list {
+		count[c.Verdict]++
 	}
+	return fmt.Sprintf("Of %d comparisons: %d different, %d tied, %d undecided.", len(list),
+		count[stats.Different], count[stats.Tied], count[stats.Undecided])
 }
 
-func pairwiseNarrative(list []comparison) string {
-	significant, tooFew := 0, 0
-	for _, c := range list {
-		if c.Significant() {
-			significant++
-		}
-		if c.MinP >= significance {
-			tooFew++
-		}
+// seedFor gives every bootstrap its own stream, independent of the order
+// in which they are computed.
+func seedFor(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
 	}
-	text := fmt.Sprintf("%d of %d comparisons differ at the 5%% level (p < 0.05 and a ratio CI that excludes 1); "+
-		"p-values are not corrected for multiple comparisons.", significant, len(list))
-	if tooFew > 0 {
-		text += fmt.Sprintf(" In %d comparisons the samples are too few for any p-value below 0.05 (e.g. 3 against 3 samples "+
-			"cannot go below %s), so only the ratio and its CI are informative there.", tooFew, formatP(minimumP(3, 3)))
-	}
-	return text
+	return bootstrapSeed ^ h.Sum64()
 }

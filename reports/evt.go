@@ -2,6 +2,7 @@ package reports
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -11,19 +12,26 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // Measurement-based probabilistic timing analysis: per metric × benchmark ×
 // series, the samples in run order are checked for independence (Ljung–Box)
 // and identical distribution (two-half Kolmogorov–Smirnov), then split into
-// blocks whose maxima are fitted to a Gumbel distribution by maximum
-// likelihood. The pWCET at a per-run exceedance probability p is the x with
-// 1 − G(x)^(1/b) = p for block size b.
+// blocks whose maxima are fitted by stats.FitGEV: the GEV by maximum
+// likelihood, the Gumbel when the shape is not significant, tested by
+// Anderson–Darling. The pWCET at a per-run exceedance probability p is the
+// return level at the per-block probability 1 − (1−p)^b, with its CI. A
+// fit that fails says so and gives the observed maximum only.
 const (
-	evtMinSamples = 20
-	evtMinBlocks  = 5
 	evtMinBlock   = 5
+	evtMinBlocks  = stats.MinMaxima
+	evtMinSamples = evtMinBlock * evtMinBlocks
 	evtAlpha      = 0.05 // level of the i.i.d. checks
+	// evtBootstrap is the parametric-bootstrap size of the fit's
+	// goodness-of-fit p-value: each replicate is a refit, so it is kept
+	// moderate for render time; its seed is fixed.
+	evtBootstrap = 100
 )
 
 // exceedanceProbabilities are the per-run probabilities pWCET is given at.
@@ -48,10 +56,13 @@ type evtResult struct {
 	Block, Blocks     int     // block size and number of complete blocks
 	LjungBoxP, KSP    float64 // NaN when not computed
 	Status            string
-	Fit               distuv.GumbelRight // of the block maxima, when fitted
-	PWCET             []float64          // at exceedanceProbabilities, when fitted
-	values            []float64          // in run order
+	Fit               stats.GEVFit // of the block maxima, when the i.i.d. checks passed
+	PWCET             []pwcet      // at exceedanceProbabilities, when fitted
+	values            []float64    // in run order
 }
+
+// pwcet is one pWCET estimate and its CI (ms).
+type pwcet struct{ Value, Low, High float64 }
 
 func (e evtResult) fitted() bool { return e.Status == evtFitted }
 
@@ -61,7 +72,7 @@ func (r *runData) evtResults() []evtResult {
 		for _, b := range r.measuredBenchmarks(m.Experiment) {
 			for _, series := range r.measuredSeries(m.Experiment) {
 				if v := r.runOrderValues(m, b, series); len(v) > 0 {
-					e := analyseEVT(v)
+					e := analyseEVT(v, seedFor("evt", m.Name, b, series))
 					e.Metric, e.Benchmark, e.Series = m, b, series
 					list = append(list, e)
 				}
@@ -84,11 +95,12 @@ func (r *runData) runOrderValues(m metric, benchmark, series string) []float64 {
 	return v
 }
 
-// blockSize is ⌊√n⌋, at least evtMinBlock.
-func blockSize(n int) int { return max(evtMinBlock, int(math.Sqrt(float64(n)))) }
+// blockSize is ⌊√n⌋, but small enough for MinMaxima blocks and at least
+// evtMinBlock.
+func blockSize(n int) int { return max(evtMinBlock, min(int(math.Sqrt(float64(n))), n/evtMinBlocks)) }
 
 // analyseEVT checks and fits values given in run order.
-func analyseEVT(values []float64) evtResult {
+func analyseEVT(values []float64, seed uint64) evtResult {
 	e := evtResult{N: len(values), Max: slices.Max(values), Block: blockSize(len(values)),
 		LjungBoxP: math.NaN(), KSP: math.NaN(), values: values}
 	e.Blocks = e.N / e.Block
@@ -109,12 +121,25 @@ func analyseEVT(values []float64) evtResult {
 		e.Status = strings.Join(failed, " and ") + " " + evtRejected
 		return e
 	}
+	e.Fit = stats.FitGEV(blockMaxima(values, e.Block), stats.GEVOptions{Alpha: evtAlpha, Bootstrap: evtBootstrap, Seed: seed})
+	if e.Fit.Status != stats.Fitted {
+		e.Status = "fit " + e.Fit.Status.String() + "; observed max only"
+		return e
+	}
 	e.Status = evtFitted
-	e.Fit = fitGumbel(blockMaxima(values, e.Block))
 	for _, p := range exceedanceProbabilities {
-		e.PWCET = append(e.PWCET, pWCET(e.Fit, e.Block, p))
+		v, lo, hi := e.Fit.ReturnLevel(stats.PerBlock(p, e.Block))
+		e.PWCET = append(e.PWCET, pwcet{v, lo, hi})
 	}
 	return e
+}
+
+// family names the fitted model: "GEV (ξ = 0.12)" or "Gumbel".
+func (e evtResult) family() string {
+	if e.Fit.Gumbel {
+		return "Gumbel"
+	}
+	return fmt.Sprintf("GEV (ξ = %.3g)", e.Fit.Model.Xi)
 }
 
 // blockMaxima are the maxima of consecutive blocks of size b; a last
@@ -125,49 +150,6 @@ func blockMaxima(values []float64, b int) []float64 {
 		maxima = append(maxima, slices.Max(values[i:i+b]))
 	}
 	return maxima
-}
-
-// pWCET is the time exceeded with probability p per run: G(x) = (1−p)^b,
-// written so that it stays exact for p far below machine epsilon.
-func pWCET(g distuv.GumbelRight, b int, p float64) float64 {
-	return g.Mu - g.Beta*math.Log(-float64(b)*math.Log1p(-p))
-}
-
-// exceedance is the fitted per-run probability of exceeding x.
-func exceedance(g distuv.GumbelRight, b int, x float64) float64 {
-	return -math.Expm1(math.Log(g.CDF(x)) / float64(b))
-}
-
-// fitGumbel fits a Gumbel (max) distribution by maximum likelihood: β
-// solves β = x̄ − Σxᵢe^(−xᵢ/β) / Σe^(−xᵢ/β), found by bisection on
-// (0, x̄ − min], then μ = −β·ln(mean(e^(−xᵢ/β))). Constant data give β = 0.
-func fitGumbel(x []float64) distuv.GumbelRight {
-	lo, mean := slices.Min(x), stat.Mean(x, nil)
-	// weighted is Σxᵢwᵢ/Σwᵢ and the mean of wᵢ, with wᵢ = e^(−(xᵢ−lo)/β) to avoid underflow.
-	weighted := func(beta float64) (wmean, wavg float64) {
-		var sw, swx float64
-		for _, v := range x {
-			w := math.Exp(-(v - lo) / beta)
-			sw += w
-			swx += w * v
-		}
-		return swx / sw, sw / float64(len(x))
-	}
-	a, b := 0.0, mean-lo
-	if b <= 0 {
-		return distuv.GumbelRight{Mu: lo, Beta: 0}
-	}
-	for range 200 {
-		mid := (a + b) / 2
-		if wm, _ := weighted(mid); mid-mean+wm < 0 {
-			a = mid
-		} else {
-			b = mid
-		}
-	}
-	beta := (a + b) / 2
-	_, wavg := weighted(beta)
-	return distuv.GumbelRight{Mu: lo - beta*math.Log(wavg), Beta: beta}
 }
 
 // ljungBoxLags is min(10, n/5).
@@ -232,17 +214,24 @@ func kolmogorovQ(lambda float64) float64 {
 }
 
 var evtHeader = []string{"metric", "benchmark", "series", "n", "observed_max_ms", "block_size", "blocks",
-	"ljung_box_p", "two_half_ks_p", "status", "gumbel_mu_ms", "gumbel_beta_ms", "pwcet_1e-3_ms", "pwcet_1e-6_ms", "pwcet_1e-9_ms"}
+	"ljung_box_p", "two_half_ks_p", "status", "model", "gev_mu_ms", "gev_sigma_ms", "gev_xi", "xi_zero_p", "anderson_darling_p",
+	"pwcet_1e-3_ms", "pwcet_1e-3_ci_low_ms", "pwcet_1e-3_ci_high_ms", "pwcet_1e-6_ms", "pwcet_1e-6_ci_low_ms", "pwcet_1e-6_ci_high_ms",
+	"pwcet_1e-9_ms", "pwcet_1e-9_ci_low_ms", "pwcet_1e-9_ci_high_ms"}
 
 func (e evtResult) fields() []string {
 	f := []string{e.Metric.Name, e.Benchmark, e.Series, strconv.Itoa(e.N), formatMS(e.Max), strconv.Itoa(e.Block),
 		strconv.Itoa(e.Blocks), formatP(e.LjungBoxP), formatP(e.KSP), e.Status}
 	if !e.fitted() {
-		return append(f, "", "", "", "", "")
+		return append(f, make([]string, len(evtHeader)-len(f))...)
 	}
-	f = append(f, formatMS(e.Fit.Mu), formatMS(e.Fit.Beta))
+	model := "GEV"
+	if e.Fit.Gumbel {
+		model = "Gumbel"
+	}
+	g := e.Fit.Model
+	f = append(f, model, formatMS(g.Mu), formatMS(g.Sigma), strconv.FormatFloat(g.Xi, 'g', 4, 64), formatP(e.Fit.XiP), formatP(e.Fit.ADP))
 	for _, x := range e.PWCET {
-		f = append(f, formatMS(x))
+		f = append(f, formatMS(x.Value), formatMS(x.Low), formatMS(x.High))
 	}
 	return f
 }

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 func (r *runData) realTimeSection(list []evtResult) (section, error) {
@@ -23,10 +25,14 @@ func (r *runData) realTimeSection(list []evtResult) (section, error) {
 		fmt.Sprintf("A WCET needs the tail, not the average. For each series × benchmark (total time: the whole job from launch; "+
 			"and startup), the observed maximum and a probabilistic WCET (pWCET) by extreme value theory: the samples in run order "+
 			"are tested for independence (Ljung–Box, min(10, n/5) lags) and identical distribution (Kolmogorov–Smirnov between the "+
-			"first and second half), each at the 5%% level; then split into blocks of ⌊√n⌋ samples (at least %d, a last incomplete "+
-			"block dropped) whose maxima are fitted to a Gumbel distribution by maximum likelihood. The pWCET at probability p is "+
-			"the time exceeded with probability p per run. A cell needs at least %d samples and %d blocks; otherwise it says "+
-			"\"%s\". Also in realtime.csv.", evtMinBlock, evtMinSamples, evtMinBlocks, evtTooFew),
+			"first and second half), each at the 5%% level; then split into blocks of ⌊√n⌋ samples (at least %d, and small enough "+
+			"for %d blocks; a last incomplete block dropped) whose maxima are fitted to the generalised extreme value (GEV) "+
+			"distribution by maximum likelihood. The shape ξ is kept only when a likelihood-ratio test finds it significant, "+
+			"else the Gumbel (ξ = 0) is used; the fit is then tested by Anderson–Darling with a parametric-bootstrap p-value "+
+			"(%d replicates, fixed seed), and a rejected or failed fit gives the observed maximum only. The pWCET at probability "+
+			"p is the time exceeded with probability p per run, with its 95%% delta-method CI (which understates the upper "+
+			"uncertainty far in the tail). A cell needs at least %d samples; otherwise it says \"%s\". Also in realtime.csv.",
+			evtMinBlock, evtMinBlocks, evtBootstrap, evtMinSamples, evtTooFew),
 		evtNarrative(list),
 	}
 	fig, err := r.exceedanceFigure(list)
@@ -40,7 +46,8 @@ func (r *runData) realTimeSection(list []evtResult) (section, error) {
 	}
 	for _, m := range evtMetrics {
 		t := table{Caption: fmt.Sprintf("%s: observed maximum and pWCET per run (ms)", m.Experiment),
-			Header: []string{"Benchmark", "Series", "n", "Observed max", "Block", "Ljung–Box p", "KS p", "EVT", "pWCET 1e-3", "pWCET 1e-6", "pWCET 1e-9"}}
+			Header: []string{"Benchmark", "Series", "n", "Observed max", "Block", "Ljung–Box p", "KS p", "EVT", "Model (AD p)",
+				"pWCET 1e-3 [95% CI]", "pWCET 1e-6 [95% CI]", "pWCET 1e-9 [95% CI]"}}
 		for _, e := range list {
 			if e.Metric.Name != m.Name {
 				continue
@@ -50,9 +57,12 @@ func (r *runData) realTimeSection(list []evtResult) (section, error) {
 				block = strconv.Itoa(e.Block)
 			}
 			row := []string{e.Benchmark, e.Series, strconv.Itoa(e.N), formatMS(e.Max), block,
-				orDash(formatP(e.LjungBoxP)), orDash(formatP(e.KSP)), e.Status, "–", "–", "–"}
+				orDash(formatP(e.LjungBoxP)), orDash(formatP(e.KSP)), e.Status, "–", "–", "–", "–"}
+			if e.fitted() {
+				row[8] = e.family() + " (" + formatP(e.Fit.ADP) + ")"
+			}
 			for i, x := range e.PWCET {
-				row[8+i] = formatMS(x)
+				row[9+i] = formatMS(x.Value) + " [" + formatMS(x.Low) + ", " + formatMS(x.High) + "]"
 			}
 			t.Rows = append(t.Rows, row)
 		}
@@ -114,12 +124,20 @@ func (r *runData) exceedanceFigure(list []evtResult) (*figure, error) {
 			return nil, err
 		}
 		observed.GlyphStyle = style.glyph()
-		curve, err := plotter.NewLine(fittedExceedance(e))
-		if err != nil {
-			return nil, err
+		curve, low, high := fittedExceedance(e)
+		p.Add(observed)
+		for i, pts := range []plotter.XYs{curve, low, high} {
+			line, err := plotter.NewLine(pts)
+			if err != nil {
+				return nil, err
+			}
+			line.LineStyle = style.line()
+			if i > 0 { // the CI bounds: thin and dashed
+				line.LineStyle.Width = vg.Points(0.6)
+				line.LineStyle.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+			}
+			p.Add(line)
 		}
-		curve.LineStyle = style.line()
-		p.Add(observed, curve)
 		entries = append(entries, keyEntry{Name: fmt.Sprintf("%s · %s (%s)", e.Series, e.Benchmark, e.Metric.Name), Style: style})
 	}
 	p.Add(levelLines(exceedanceProbabilities))
@@ -128,8 +146,8 @@ func (r *runData) exceedanceFigure(list []evtResult) (*figure, error) {
 	width := 6 * vg.Inch
 	drawing, keyHeight := withKey(width, entries, withAxisLabels("time (ms, log scale)", "probability of exceeding, per run (log scale)", p.Draw))
 	return &figure{Name: "fig4_exceedance", Title: "Fig. 4: Exceedance curves",
-		Caption: "Per-run probability of exceeding a time: points are the observed runs (empirical, i/(n+1)), lines the Gumbel fit " +
-			"of the block maxima converted to one run; dotted levels at 1e-3, 1e-6 and 1e-9, where the pWCET is read. Log–log scales.",
+		Caption: "Per-run probability of exceeding a time: points are the observed runs (empirical, i/(n+1)), solid lines the GEV " +
+			"(or Gumbel) fit of the block maxima converted to one run, dashed lines its 95% CI; dotted levels at 1e-3, 1e-6 and 1e-9, where the pWCET is read. Log–log scales.",
 		Width: width, Height: 4.5*vg.Inch + keyHeight, draw: drawing}, nil
 }
 
@@ -144,19 +162,24 @@ func empiricalExceedance(values []float64) plotter.XYs {
 	return pts
 }
 
-// fittedExceedance samples the fitted per-run exceedance curve from the
-// median to the pWCET at the smallest probability.
-func fittedExceedance(e evtResult) plotter.XYs {
-	lo, hi := median(e.values), e.PWCET[len(e.PWCET)-1]
+// fittedExceedance samples the fitted per-run exceedance curve and its CI
+// bounds, at log-spaced probabilities from 0.1 to the smallest pWCET one.
+func fittedExceedance(e evtResult) (curve, low, high plotter.XYs) {
 	const steps = 120
-	var pts plotter.XYs
+	top, bottom := math.Log10(0.1), math.Log10(exceedanceProbabilities[len(exceedanceProbabilities)-1])
 	for i := range steps + 1 {
-		x := lo + (hi-lo)*float64(i)/steps
-		if y := exceedance(e.Fit, e.Block, x); y > 0 && y < 1 {
-			pts = append(pts, plotter.XY{X: x, Y: y})
+		p := math.Pow(10, top+(bottom-top)*float64(i)/steps)
+		x, lo, hi := e.Fit.ReturnLevel(stats.PerBlock(p, e.Block))
+		for _, pt := range []struct {
+			into *plotter.XYs
+			x    float64
+		}{{&curve, x}, {&low, lo}, {&high, hi}} {
+			if pt.x > 0 && !math.IsInf(pt.x, 0) {
+				*pt.into = append(*pt.into, plotter.XY{X: pt.x, Y: p})
+			}
 		}
 	}
-	return pts
+	return curve, low, high
 }
 
 // levelLines draws faint dotted horizontal lines at the given y values.

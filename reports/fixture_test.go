@@ -50,7 +50,7 @@ var fixtureKernelMS = map[string]float64{"gemm": 8, "jacobi-2d": 3, "atax": 0.05
 const (
 	fixtureReps          = 5
 	fixtureProlongedReps = 2
-	fixtureIterations    = 6
+	fixtureIterations    = 12
 	fixtureLongReps      = 60 // samples in the real-time view's long cells
 	unavailableRuntime   = "docker:engine"
 	unavailableReason    = "docker: cannot connect to the Docker daemon at unix:///var/run/docker.sock"

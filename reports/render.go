@@ -1,10 +1,13 @@
 // Package reports turns a run directory into a notebook-style report:
 // index.html (self-contained: CSS, font and SVG figures inline), report.md,
 // figures in PNG/SVG/PDF, the statistical summary as CSV and LaTeX, and the
-// pairwise comparisons, real-time view (observed maxima, EVT pWCET) and
-// break-even analysis as CSV. Samples are grouped by series (runtime id and
-// cold-start model). The output depends only on the run directory, so
-// rendering twice gives byte-identical files.
+// pairwise comparisons, real-time view (observed maxima, EVT pWCET), A/A
+// noise floor and break-even analysis as CSV. Samples are grouped by series
+// (runtime id and cold-start model). Every statistical judgement (verdicts,
+// Holm, noise floor, warm-up, GEV, break-even CIs) comes from package
+// stats; reports only chooses the samples and words the results. The
+// output depends only on the run directory — bootstraps use fixed seeds —
+// so rendering twice gives byte-identical files.
 package reports
 
 import (
@@ -81,10 +84,16 @@ type analysis struct {
 	comparisons []comparison
 	evt         []evtResult
 	breakEven   []kernelBreakEven
+	noise       runNoise
 }
 
+// analyse finds the steady states first: the noise floor is measured on
+// them, and the noise floor sets the margins of every comparison.
 func (r *runData) analyse() analysis {
-	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(), evt: r.evtResults(), breakEven: r.breakEvens()}
+	steady := r.steadyStates()
+	noise := r.noise(steady)
+	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(noise), evt: r.evtResults(),
+		breakEven: r.breakEvens(steady, noise), noise: noise}
 }
 
 func writeFiles(outDir string, pg page, a analysis) error {
@@ -104,6 +113,7 @@ func writeFiles(outDir string, pg page, a analysis) error {
 		{"summary.tex", summaryTeX(a.summary)},
 		{"pairwise.csv", csvBytes(comparisonHeader, a.comparisons, comparison.fields)},
 		{"realtime.csv", csvBytes(evtHeader, a.evt, evtResult.fields)},
+		{"noise.csv", csvBytes(noiseHeader, a.noise.rows(), noiseRow.fields)},
 		{"breakeven.csv", breakEvenCSV(a.breakEven)},
 		{"index.html", html},
 		{"report.md", md},

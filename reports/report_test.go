@@ -27,7 +27,7 @@ var wantHeadings = []string{"Setup", "Fig. 1: Startup time", "Fig. 2: Total time
 
 var wantFigures = []string{"fig1_startup", "fig2_total", "fig3_prolonged", "fig3_prolonged_all", "fig4_exceedance", "fig5_breakeven"}
 
-var wantFiles = []string{"index.html", "report.md", "summary.csv", "summary.tex", "pairwise.csv", "realtime.csv", "breakeven.csv"}
+var wantFiles = []string{"index.html", "report.md", "summary.csv", "summary.tex", "pairwise.csv", "realtime.csv", "breakeven.csv", "noise.csv"}
 
 // rendered is a fixture run rendered once.
 type rendered struct {
@@ -355,6 +355,29 @@ func TestCommittedRun(t *testing.T) {
 	}
 	if strings.Contains(sectionText(string(md), headingHybrid), "No hybrid runtime") {
 		t.Error("the hybrid section is empty although the run measured hybrid:interp+cranelift")
+	}
+	// This smoke run's native:musl and docker:engine (one static binary)
+	// differ in steady job on three kernels: the host was noisy, Setup says
+	// so, and the guidance recommends neither over the other.
+	setup := sectionText(string(md), headingSetup)
+	for _, want := range []string{"this host was noisy: differences below", "steady job gemm: native:musl vs docker:engine",
+		"Noise floor per benchmark"} {
+		if !strings.Contains(setup, want) {
+			t.Errorf("Setup lacks %q", want)
+		}
+	}
+	noise := readCSV(t, out, "noise.csv")
+	if len(noise) != 2*4 {
+		t.Errorf("%d A/A rows, want 8 (steady job and job × 4 kernels)", len(noise))
+	}
+	guidance := sectionText(string(md), headingBreakEven)
+	if !strings.Contains(guidance, "not determinable (8 iterations") || !strings.Contains(guidance, "indicative only") {
+		t.Error("the guidance does not say that 8 iterations cannot show warm-up")
+	}
+	for _, row := range readCSV(t, out, "breakeven.csv") {
+		if row["fastest_series"] == "docker:engine" {
+			t.Errorf("%s: recommends docker:engine from %s jobs", row["benchmark"], row["from_jobs"])
+		}
 	}
 }
 

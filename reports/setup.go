@@ -12,11 +12,15 @@ import (
 	"github.com/rtwasm/rtwasm/run"
 )
 
-func (r *runData) setupSection() section {
+func (r *runData) setupSection(noise runNoise) section {
 	m := r.manifest
-	c := section{ID: "setup", Heading: headingSetup, Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes)}}
-	c.Warning = frequencyWarning(m.HostStart, m.HostEnd)
+	c := section{ID: "setup", Heading: headingSetup,
+		Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes), noise.noiseNarrative()}}
+	c.Warning = strings.TrimSpace(frequencyWarning(m.HostStart, m.HostEnd) + " " + noise.noiseWarning())
 	c.Tables = []table{r.runTable(), hostTable(m.HostStart, m.HostEnd), compilersTable(m), r.runtimesTable()}
+	if noise.measured() {
+		c.Tables = append(c.Tables, noise.noiseTable(r.benchmarks))
+	}
 	return c
 }
 

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // summary describes one sample of times in milliseconds.
@@ -49,21 +51,9 @@ func summarize(values []float64) summary {
 	return s
 }
 
-// median is the middle value, or the mean of the two middle values for an
-// even count (gonum's Empirical quantile would return the lower one); NaN
-// for no values. values need not be sorted.
-func median(values []float64) float64 {
-	n := len(values)
-	if n == 0 {
-		return math.NaN()
-	}
-	sorted := slices.Clone(values)
-	slices.Sort(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
+// median is stats.Median: the middle value, or the mean of the two middle
+// values; NaN for no values.
+func median(values []float64) float64 { return stats.Median(values) }
 
 // tQuantile975 is the 97.5% quantile of Student's t with df degrees of
 // freedom: the half-width factor of a two-sided 95% interval.

@@ -1,0 +1,238 @@
+package reports
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
+)
+
+// judgementRun builds a run of one benchmark from per-series job times:
+// total-experiment jobs (ExecNS, TotalNS = startup + job) and one prolonged
+// process per series with the given iteration times.
+type judgementSeries struct {
+	id        string
+	startupMS float64
+	jobs      []float64 // total experiment job times (ms)
+	prolonged []float64 // iteration times (ms) of one process
+}
+
+func judgementRun(series []judgementSeries) *runData {
+	var rows []run.Sample
+	order := int32(0)
+	for _, s := range series {
+		base := run.Sample{RunID: "judgement", Benchmark: "gemm", Runtime: s.id, ColdStart: "process", Status: run.StatusOK}
+		for i, job := range s.jobs {
+			order++
+			r := base
+			r.Experiment, r.Rep, r.Order = run.Total, int32(i+1), order
+			r.StartupNS, r.ExecNS = int64(s.startupMS*nsPerMS), int64(job*nsPerMS)
+			r.TotalNS = r.StartupNS + r.ExecNS
+			rows = append(rows, r)
+			st := r
+			st.Experiment, st.ExecNS, st.TotalNS = run.Startup, 0, 0
+			rows = append(rows, st)
+		}
+		for i, it := range s.prolonged {
+			order++
+			r := base
+			r.Experiment, r.Rep, r.Order = run.Prolonged, 1, order
+			r.Iteration, r.Iterations = int32(i+1), int32(len(s.prolonged))
+			r.StartupNS, r.IterationNS = int64(s.startupMS*nsPerMS), int64(it*nsPerMS)
+			rows = append(rows, r)
+		}
+	}
+	return newRun(run.Manifest{RunID: "judgement", Options: run.Options{Benchmarks: []string{"gemm"}}}, rows)
+}
+
+// jittered returns n log-normal times around ms (sd 3 %), from seed.
+func jittered(ms float64, n int, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 17))
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = ms * math.Exp(rng.NormFloat64()*0.03)
+	}
+	return v
+}
+
+// TestAAPairIdenticalDataTies: native:musl and docker:engine with identical
+// jobs tie, give a small floor, and the guidance never switches to docker.
+func TestAAPairIdenticalDataTies(t *testing.T) {
+	jobs, iterations := jittered(2, 20, 1), jittered(1, 30, 2)
+	r := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jobs, prolonged: iterations},
+		{id: "docker:engine", startupMS: 150, jobs: jobs, prolonged: iterations},
+	})
+	a := r.analyse()
+	rows := a.noise.rows()
+	if len(rows) != 2 {
+		t.Fatalf("%d A/A rows, want 2 (steady job and job)", len(rows))
+	}
+	for _, row := range rows {
+		if row.Result.Verdict != stats.Tied || row.Result.Ratio != 1 || !(row.Floor < stats.DefaultMargin) {
+			t.Errorf("%s %s: %v, ratio %v, floor %v", row.Quantity, row.Pair.Name, row.Result.Verdict, row.Result.Ratio, row.Floor)
+		}
+	}
+	if a.noise.noisy() || a.noise.noiseWarning() != "" {
+		t.Errorf("identical data flagged noisy: %q", a.noise.noiseWarning())
+	}
+	k := a.breakEven[0]
+	if len(k.Ranges) != 1 || k.Ranges[0].Series != "native:musl" || !slices.Equal(k.Ranges[0].SameCode, []string{"docker:engine"}) {
+		t.Errorf("ranges %+v", k.Ranges)
+	}
+}
+
+// TestNoisyAAPairFlagged: an A/A pair 30 % apart is a noisy host, and the
+// guidance still does not switch between the two.
+func TestNoisyAAPairFlagged(t *testing.T) {
+	r := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
+	})
+	a := r.analyse()
+	if w := a.noise.noiseWarning(); !strings.Contains(w, "this host was noisy") || !strings.Contains(w, "native:musl vs docker:engine") {
+		t.Errorf("warning %q", w)
+	}
+	if k := a.breakEven[0]; len(k.Ranges) != 1 || k.Ranges[0].Series != "native:musl" {
+		t.Errorf("guidance switched between identical code: %+v", k.Ranges)
+	}
+}
+
+func TestPairwiseVerdicts(t *testing.T) {
+	t.Run("10 % shift, 30 samples: different", func(t *testing.T) {
+		r := judgementRun([]judgementSeries{
+			{id: "native:glibc", startupMS: 1, jobs: jittered(10, 30, 5)},
+			{id: "wasmtime:aot", startupMS: 1, jobs: jittered(11, 30, 6)},
+		})
+		c := findComparison(t, r.comparisons(runNoise{}), "total", "wasmtime:aot")
+		if c.Verdict != stats.Different || !(c.RatioLow > 1.05) || c.PHolm >= 0.05 {
+			t.Errorf("%v, ratio CI [%v, %v], p_holm %v", c.Verdict, c.RatioLow, c.RatioHigh, c.PHolm)
+		}
+	})
+	t.Run("5 % shift, 3 samples: undecided with N", func(t *testing.T) {
+		r := judgementRun([]judgementSeries{
+			{id: "native:glibc", startupMS: 1, jobs: []float64{10, 10.4, 9.7}},
+			{id: "wasmtime:aot", startupMS: 1, jobs: []float64{10.5, 10.9, 10.2}},
+		})
+		c := findComparison(t, r.comparisons(runNoise{}), "total", "wasmtime:aot")
+		if c.Verdict != stats.Undecided || c.SamplesNeeded <= 3 {
+			t.Errorf("%v, samples needed %d", c.Verdict, c.SamplesNeeded)
+		}
+		if text := verdictText(c.Verdict, c.SamplesNeeded); !strings.HasPrefix(text, "undecided (more samples needed: about ") {
+			t.Errorf("verdict text %q", text)
+		}
+	})
+}
+
+func findComparison(t *testing.T, list []comparison, metricName, series string) comparison {
+	t.Helper()
+	for _, c := range list {
+		if c.Metric.Name == metricName && c.Series == series {
+			return c
+		}
+	}
+	t.Fatalf("no %s comparison of %s in %d", metricName, series, len(list))
+	return comparison{}
+}
+
+// TestWarmupExcluded: three slow iterations at the start of a 30-iteration
+// process are found and left out of the steady job; a 5-iteration process
+// says its warm-up is not determinable.
+func TestWarmupExcluded(t *testing.T) {
+	iterations := jittered(1, 30, 7)
+	for i := range 3 {
+		iterations[i] *= 3
+	}
+	r := judgementRun([]judgementSeries{
+		{id: "wasmtime:aot", startupMS: 5, jobs: jittered(1, 5, 8), prolonged: iterations},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(1, 5, 9), prolonged: jittered(1, 5, 10)},
+	})
+	st := r.steadyStates()
+	aot := st[steadyKey{"gemm", "wasmtime:aot"}]
+	if !slices.Equal(aot.Warmup, []int{3}) || len(aot.Steady) != 27 || slices.Max(aot.Steady) > 1.5 {
+		t.Errorf("warm-up %v, %d steady jobs (max %v)", aot.Warmup, len(aot.Steady), slices.Max(aot.Steady))
+	}
+	if aot.warmupText() != "3" {
+		t.Errorf("warm-up text %q", aot.warmupText())
+	}
+	short := st[steadyKey{"gemm", "native:glibc"}]
+	if short.determined() || !strings.HasPrefix(short.warmupText(), "not determinable (5 iterations") || len(short.Steady) != 4 {
+		t.Errorf("short process: %q, %d steady jobs", short.warmupText(), len(short.Steady))
+	}
+}
+
+// TestGEVShapeRecovered: i.i.d. GEV samples (ξ = 0.3) keep their shape in
+// block maxima; the fit must find it significant and hold it in its CI.
+func TestGEVShapeRecovered(t *testing.T) {
+	truth := stats.GEV{Mu: 10, Sigma: 1, Xi: 0.3}
+	rng := rand.New(rand.NewPCG(11, 12))
+	values := make([]float64, 10000)
+	for i := range values {
+		values[i] = truth.Rand(rng)
+	}
+	e := analyseEVT(values, 13)
+	if !e.fitted() || e.Fit.Gumbel {
+		t.Fatalf("status %q, Gumbel %v (ξ p = %v)", e.Status, e.Fit.Gumbel, e.Fit.XiP)
+	}
+	if !(e.Fit.XiLow < 0.3 && 0.3 < e.Fit.XiHi) {
+		t.Errorf("ξ = %v, CI [%v, %v] misses 0.3", e.Fit.Model.Xi, e.Fit.XiLow, e.Fit.XiHi)
+	}
+	// The per-run pWCET at 1e-3 is the truth's 1−1e-3 quantile, within the CI.
+	if p := e.PWCET[0]; !(p.Low < truth.Quantile(1-1e-3) && truth.Quantile(1-1e-3) < p.High) {
+		t.Errorf("pWCET 1e-3 %v [%v, %v], truth %v", p.Value, p.Low, p.High, truth.Quantile(1-1e-3))
+	}
+	if !strings.HasPrefix(e.family(), "GEV (ξ = ") {
+		t.Errorf("family %q", e.family())
+	}
+}
+
+// TestFailedFitGivesObservedMax: constant samples cannot be fitted; the
+// cell says so and keeps the observed maximum only.
+func TestFailedFitGivesObservedMax(t *testing.T) {
+	values := make([]float64, 100)
+	for i := range values {
+		values[i] = 4
+	}
+	e := analyseEVT(values, 1)
+	f := e.fields()
+	if e.fitted() || !strings.Contains(e.Status, "observed max only") || e.Max != 4 || f[4] != formatMS(4) || f[len(f)-1] != "" {
+		t.Errorf("status %q, max %v, fields %v", e.Status, e.Max, f)
+	}
+}
+
+// TestSwitchNeedsDifferenceBeyondFloor: native:glibc's steady job is 20 %
+// lower than native:musl's — significant, but the A/A pair (native:musl vs
+// runc:bundle, one binary) is 40 % apart, so it is host noise: no switch,
+// and the guidance says why.
+func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
+	r := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
+		{id: "runc:bundle", startupMS: 30, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 30, 4)},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
+	})
+	k := r.analyse().breakEven[0]
+	if c := k.steadyVerdict("native:glibc", "native:musl"); c.Verdict != stats.Different {
+		t.Fatalf("glibc vs musl: %v (the test needs a significant difference)", c.Verdict)
+	}
+	if len(k.Ranges) != 1 || k.Ranges[0].Series != "native:musl" {
+		t.Errorf("switched on a difference within the noise floor: %+v", k.Ranges)
+	}
+	if u := k.undecidedText(); !strings.Contains(u, "native:glibc") || !strings.Contains(u, "within this run's noise floor") {
+		t.Errorf("guidance does not say why: %q", u)
+	}
+	// Without the noisy A/A pair the same difference is a finding.
+	quiet := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
+	}).analyse().breakEven[0]
+	if len(quiet.Ranges) != 2 || quiet.Ranges[1].Series != "native:glibc" || quiet.Ranges[1].Evidence.Verdict != stats.Different {
+		t.Errorf("quiet host: %+v", quiet.Ranges)
+	}
+	if pt := quiet.Ranges[1].Point; !(pt.Low <= pt.N && pt.N <= pt.High) || quiet.Ranges[1].From != math.Floor(pt.N)+1 {
+		t.Errorf("break-even %v [%v, %v], range from %v", pt.N, pt.Low, pt.High, quiet.Ranges[1].From)
+	}
+}
