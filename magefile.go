@@ -101,6 +101,9 @@ func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonge
 
 func experiments(ctx context.Context, exps ...string) (err error) {
 	mg.Deps(Build)
+	if opts.Executor == pipeline.ExecutorSlurm {
+		return submitFleet(ctx, exps) // magefile_fleet.go
+	}
 	lastRun, err = pipeline.RunExperiments(ctx, opts, builds, exps, os.Stdout)
 	if err == nil {
 		fmt.Println("run written to", lastRun)
@@ -109,9 +112,13 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 }
 
 // All is the main job: toolchain → build → startup, total and prolonged in
-// one run → report.
+// one run → report. With RTWASM_EXECUTOR=slurm it plans the run and submits
+// it to RTWASM_SLURM_PARTITION; the merge job renders the report.
 func All(ctx context.Context) error {
 	mg.SerialDeps(Toolchain, Build)
+	if opts.Executor == pipeline.ExecutorSlurm {
+		return experiments(ctx, run.AllExperiments...)
+	}
 	if err := experiments(ctx, run.AllExperiments...); err != nil {
 		return err
 	}

@@ -80,22 +80,39 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		return dir, err
 	}
 	defer j.Close()
+	order := make([]int, len(trials))
+	for i := range order {
+		order[i] = i
+	}
+	if err := measureTrials(ctx, m.RunID, trials, order, 0, b, o, j, done, log); err != nil {
+		return dir, err
+	}
+	return dir, finish(dir, m, unavailable, done)
+}
+
+// measureTrials takes every trial the journal does not hold yet and journals
+// its samples as soon as they are taken. order[i] is trial i's position in
+// the run's plan; shard is the fleet shard measuring them (0 on a local run).
+// A local run measures the whole plan, a fleet shard its share of it.
+func measureTrials(ctx context.Context, runID string, trials []trial, order []int, shard int, b *Builds, o run.Options,
+	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
+	hostName, _ := os.Hostname()
 	progress := newProgress(log, len(trials), len(done))
 	for i, c := range trials {
 		if _, ok := done[c.key()]; ok {
 			continue
 		}
-		samples := measure(ctx, m.RunID, c, b, o)
+		samples := measure(ctx, runID, c, b, o)
 		for k := range samples {
-			samples[k].Order = int32(i)
+			samples[k].Order, samples[k].Host, samples[k].Shard = int32(order[i]), hostName, int32(shard)
 		}
 		if err := j.Record(c.key(), samples); err != nil {
-			return dir, err
+			return err
 		}
 		done[c.key()] = samples
 		progress.step(c, samples[0])
 	}
-	return dir, finish(dir, m, unavailable, done)
+	return nil
 }
 
 // openRun creates the run directory and its manifest, or reopens the run

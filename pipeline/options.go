@@ -50,6 +50,13 @@ var EnvVars = map[string]string{
 	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
 	"RTWASM_WASMER":         "the Wasmer CLI for wasmer:* (default: wasmer on PATH)",
 	"RTWASM_WASMTIME":       "the Wasmtime CLI for wasmtime-cli:* (default: wasmtime on PATH)",
+
+	// The fleet executor (pipeline/fleet.go).
+	"RTWASM_EXECUTOR":        "local (default: measure on this host) or slurm (plan here, measure as a Slurm job array; see go tool mage -h all)",
+	"RTWASM_SHARDS":          "slurm: how many shards (array tasks, one node each) to split the trials into (default: the partition's idle nodes)",
+	"RTWASM_SLURM_PARTITION": "slurm: the partition to submit to (required with RTWASM_EXECUTOR=slurm; see sinfo -s)",
+	"RTWASM_SHARD":           "set by the fleet's job script: the shard index this invocation of go tool mage shard measures",
+	"RTWASM_RUN_DIR":         "set by the fleet's job scripts: the absolute run directory a shard or the merge works in",
 }
 
 // LoadOptions reads the options from the environment.
@@ -117,6 +124,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		if o.CPUs, err = parseCPUs(v, runtime.NumCPU()); err != nil {
 			return o, err
 		}
+	}
+	if err := parseExecutor(getenv, &o); err != nil {
+		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
 		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
@@ -207,4 +217,27 @@ func parseCPUs(value string, online int) ([]int, error) {
 		cpus = append(cpus, c)
 	}
 	return cpus, nil
+}
+
+// Executors: where the trials are measured.
+const (
+	ExecutorLocal = "local" // this host, in this process
+	ExecutorSlurm = "slurm" // a Slurm job array, one shard per node
+)
+
+// parseExecutor reads RTWASM_EXECUTOR, RTWASM_SHARDS and RTWASM_SLURM_PARTITION.
+// Shards 0 means: as many as the partition has idle nodes at submission.
+func parseExecutor(getenv func(string) string, o *run.Options) error {
+	o.Executor = orDefault(getenv("RTWASM_EXECUTOR"), ExecutorLocal)
+	if !slices.Contains([]string{ExecutorLocal, ExecutorSlurm}, o.Executor) {
+		return fmt.Errorf("unknown RTWASM_EXECUTOR %q; valid: %s, %s", o.Executor, ExecutorLocal, ExecutorSlurm)
+	}
+	if err := parseInt(getenv("RTWASM_SHARDS"), "RTWASM_SHARDS", 1, &o.Shards); err != nil {
+		return err
+	}
+	o.Partition = getenv("RTWASM_SLURM_PARTITION")
+	if o.Executor == ExecutorSlurm && o.Partition == "" {
+		return fmt.Errorf("RTWASM_EXECUTOR=slurm needs RTWASM_SLURM_PARTITION (one of the partitions `sinfo -s` lists)")
+	}
+	return nil
 }

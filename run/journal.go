@@ -3,6 +3,7 @@ package run
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -22,21 +23,19 @@ type Journal struct{ f *os.File }
 // OpenJournal opens the run's journal for appending and returns the trials it
 // already holds. A torn last line (a kill mid-write) is dropped.
 func OpenJournal(dir string) (*Journal, map[string][]Sample, error) {
-	path := filepath.Join(dir, JournalFile)
-	done := map[string][]Sample{}
-	valid := int64(0)
-	if f, err := os.Open(path); err == nil {
-		r := bufio.NewReader(f)
-		for {
-			line, err := r.ReadBytes('\n')
-			var e journalEntry
-			if err != nil || json.Unmarshal(line, &e) != nil {
-				break
-			}
-			done[e.Trial] = e.Samples
-			valid += int64(len(line))
-		}
-		f.Close()
+	return OpenJournalFile(dir, JournalFile)
+}
+
+// ShardJournalFile is the journal of one fleet shard: each shard writes its
+// own file, so shards on different hosts never contend for one.
+func ShardJournalFile(shard int) string { return fmt.Sprintf("journal-%d.jsonl", shard) }
+
+// OpenJournalFile is OpenJournal for the journal called name in dir.
+func OpenJournalFile(dir, name string) (*Journal, map[string][]Sample, error) {
+	path := filepath.Join(dir, name)
+	done, valid, err := readJournal(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -49,6 +48,39 @@ func OpenJournal(dir string) (*Journal, map[string][]Sample, error) {
 		return nil, nil, err
 	}
 	return &Journal{f}, done, nil
+}
+
+// ReadJournal returns the trials the journal called name in dir holds,
+// without opening it for writing (a running writer may hold it); a missing
+// journal holds none.
+func ReadJournal(dir, name string) (map[string][]Sample, error) {
+	done, _, err := readJournal(filepath.Join(dir, name))
+	return done, err
+}
+
+// readJournal reads the complete lines of a journal and their byte length.
+func readJournal(path string) (map[string][]Sample, int64, error) {
+	done := map[string][]Sample{}
+	valid := int64(0)
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return done, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	for {
+		line, err := r.ReadBytes('\n')
+		var e journalEntry
+		if err != nil || json.Unmarshal(line, &e) != nil {
+			break
+		}
+		done[e.Trial] = e.Samples
+		valid += int64(len(line))
+	}
+	return done, valid, nil
 }
 
 // Record appends one trial's samples and syncs them to disk.

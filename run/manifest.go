@@ -26,6 +26,20 @@ type Manifest struct {
 	Compilers   []toolchain.Provenance `json:"compilers"`
 	Runtimes    []RuntimeInfo          `json:"runtimes"`
 	Artifacts   []ArtifactRecord       `json:"artifacts"`
+	Hosts       []HostRecord           `json:"hosts,omitempty"` // fleet runs: each shard attempt's host, at start and end
+}
+
+// HostRecord fingerprints the host a fleet shard ran on, at the start or the
+// end of one attempt (a requeued shard has several), so that hosts that
+// differ — CPU, frequency state, kernel, runtime versions — are on record.
+type HostRecord struct {
+	Shard    int           `json:"shard"`
+	Attempt  int           `json:"attempt"` // 1 + Slurm's restart count
+	Phase    string        `json:"phase"`   // start | end
+	At       time.Time     `json:"at"`
+	Host     string        `json:"host"`
+	State    host.State    `json:"state"`
+	Runtimes []RuntimeInfo `json:"runtimes"` // as probed on this host
 }
 
 // RuntimeInfo records whether a runtime could be used and which version ran.
