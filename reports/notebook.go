@@ -70,6 +70,7 @@ func (r *runData) buildPage(a analysis) (page, error) {
 		func() (section, error) { return r.realTimeSection(a.evt) },
 		func() (section, error) { return r.breakEvenSection(a.breakEven) },
 		func() (section, error) { return hybridSection(HybridRatios(r.ok)), nil },
+		func() (section, error) { return r.hostsSection(), nil }, // hosts.go
 	}
 	for _, build := range builders {
 		c, err := build()

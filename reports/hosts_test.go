@@ -1,0 +1,83 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/run"
+)
+
+func TestKSTestExactAndAsymptotic(t *testing.T) {
+	// Fully separated groups of 3: D = 1, and 2 of the C(6,3) = 20 splits are as extreme.
+	d, p := ksTest([]float64{1, 2, 3}, []float64{4, 5, 6})
+	if d != 1 || math.Abs(p-0.1) > 1e-12 {
+		t.Errorf("separated 3+3: D = %v, p = %v; want 1, 0.1", d, p)
+	}
+	// Interleaved groups: small D, p = 1.
+	if d, p := ksTest([]float64{1, 3, 5}, []float64{2, 4, 6}); d > 0.34 || p < 0.99 {
+		t.Errorf("interleaved: D = %v, p = %v; want D = 1/3, p = 1", d, p)
+	}
+	// Too many splits to enumerate: the asymptotic p, still tiny for a shift.
+	var x, y []float64
+	for i := range 40 {
+		x = append(x, float64(i))
+		y = append(y, float64(i)+30)
+	}
+	if _, p := ksTest(x, y); p > 1e-4 {
+		t.Errorf("shifted 40+40: p = %v, want < 1e-4", p)
+	}
+}
+
+// TestHostsSectionFindsSlowNode: one host twice as slow and on another
+// kernel gives the warning, significant comparisons and names that host.
+func TestHostsSectionFindsSlowNode(t *testing.T) {
+	rec := func(name, kernel string, shard int) []run.HostRecord {
+		st := host.State{CPUModel: "Test CPU", Cores: 4, Kernel: kernel, Turbo: "off"}
+		rts := []run.RuntimeInfo{{ID: "native:musl", Available: true, Version: "1"}}
+		return []run.HostRecord{{Shard: shard, Attempt: 1, Phase: "start", Host: name, State: st, Runtimes: rts},
+			{Shard: shard, Attempt: 1, Phase: "end", Host: name, State: st, Runtimes: rts}}
+	}
+	m := run.Manifest{RunID: "hosts", Hosts: append(rec("n1", "6.1", 0), rec("n2", "6.2", 1)...)}
+	var rows []run.Sample
+	for rep := 1; rep <= 6; rep++ {
+		for i, h := range []string{"n1", "n2"} {
+			rows = append(rows, run.Sample{Experiment: run.Startup, Benchmark: "gemm", Runtime: "native:musl",
+				ColdStart: run.ColdProcess, Rep: int32(rep), Host: h, Shard: int32(i), Status: run.StatusOK,
+				StartupNS: int64((1 + i) * (1000000 + rep*1000))})
+		}
+	}
+	c := newRun(m, rows).hostsSection()
+	if !strings.Contains(c.Warning, "not identical") {
+		t.Errorf("warning %q, want one saying the hosts are not identical", c.Warning)
+	}
+	text := strings.Join(c.Paragraphs, " ")
+	if !strings.Contains(text, "1 of 1 comparisons differ") || !strings.Contains(text, "n2 is the slower host") {
+		t.Errorf("narrative %q, want the one comparison to differ with n2 slower", text)
+	}
+	if len(c.Tables) != 2 || len(c.Tables[0].Rows) != 2 || len(c.Tables[1].Rows) != 1 {
+		t.Fatalf("tables %+v, want 2 fingerprints and 1 comparison", c.Tables)
+	}
+	if got := fmt.Sprint(c.Tables[1].Rows[0][3:5], c.Tables[1].Rows[0][6:8]); got != "[n1 6] [n2 6]" {
+		t.Errorf("comparison row hosts %s", got)
+	}
+
+	// Identical hosts with the same distribution: no warning, no difference.
+	m.Hosts = append(rec("n1", "6.1", 0), rec("n2", "6.1", 1)...)
+	for i := range rows {
+		rows[i].StartupNS = int64(1000000 + int(rows[i].Rep)*1000 + int(rows[i].Shard))
+	}
+	c = newRun(m, rows).hostsSection()
+	if c.Warning != "" || !strings.Contains(strings.Join(c.Paragraphs, " "), "0 of 1 comparisons differ") {
+		t.Errorf("identical hosts: warning %q, paragraphs %q", c.Warning, c.Paragraphs)
+	}
+	// A local run: one host, no records.
+	for i := range rows {
+		rows[i].Host = "here"
+	}
+	if c := newRun(run.Manifest{}, rows).hostsSection(); !strings.Contains(c.Empty, "one host (here)") {
+		t.Errorf("local run: %+v", c)
+	}
+}
