@@ -71,7 +71,11 @@ func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, sha
 	if err := writeJSON(filepath.Join(dir, PlanFile), p); err != nil {
 		return dir, nil, err
 	}
-	return dir, p, run.WriteManifest(dir, m)
+	if err := run.WriteManifest(dir, m); err != nil {
+		return dir, nil, err
+	}
+	// latest points at the run from now on, so `go tool mage status` finds it.
+	return dir, p, linkLatest(dir)
 }
 
 // ReadFleetPlan reads a fleet run's plan.
@@ -89,8 +93,9 @@ func ReadFleetPlan(dir string) (*FleetPlan, error) {
 
 // SubmitFleet plans a new run (or, with o.Resume, takes the interrupted fleet
 // run's plan) and submits it to Slurm: one exclusive, requeueable array task
-// per shard running `go tool mage shard` in checkout, and a merge job after
-// all of them running `go tool mage merge`. checkout and o.DataDir must be
+// per shard running the shard target in checkout, and a merge job after all
+// of them running the merge target (both from a compiled copy of the Mage
+// targets, see compileMage). checkout and o.DataDir must be
 // on a filesystem every node mounts at the same path. With o.Shards 0 there
 // is one shard per idle node of the partition.
 func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s fleet.Slurm, checkout string, log io.Writer) (string, *fleet.Submission, error) {
@@ -125,11 +130,11 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	if len(p.Shards) == 0 {
 		return dir, nil, fmt.Errorf("run %s plans no trial (every runtime unavailable?): nothing to submit", filepath.Base(dir))
 	}
-	goBin, err := lookGo()
+	mage, err := compileMage(ctx, checkout, dir)
 	if err != nil {
 		return dir, nil, err
 	}
-	in := "cd " + shellQuote(checkout) + " && exec " + shellQuote(goBin) + " tool mage "
+	in := "cd " + shellQuote(checkout) + " && exec " + shellQuote(mage) + " "
 	sub, err := s.Submit(ctx, fleet.Job{RunDir: dir, Name: "rtwasm-" + filepath.Base(dir), Partition: o.Partition,
 		Shards: len(p.Shards), ShardCommand: in + "shard", MergeCommand: in + "merge"})
 	if err != nil {
@@ -141,14 +146,28 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	return dir, sub, nil
 }
 
-// lookGo finds the go command for the job scripts, which may run with a
-// shorter PATH than this shell's.
-func lookGo() (string, error) {
-	p, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("the fleet's job scripts run `go tool mage`, but go is not on PATH: %w", err)
+// MageBinary is the run's compiled copy of the checkout's Mage targets.
+const MageBinary = "rtwasm-mage"
+
+// compileMage compiles the checkout's Mage targets once into the run's slurm
+// directory (a resumed run keeps its copy). The job scripts run that binary:
+// `go tool mage` regenerates and removes mage_output_file.go in the checkout
+// on every call, so shards starting together in one shared checkout would
+// race on it; and every node runs the code that planned the run.
+func compileMage(ctx context.Context, checkout, dir string) (string, error) {
+	out := filepath.Join(fleet.SlurmDir(dir), MageBinary)
+	if _, err := os.Stat(out); err == nil {
+		return out, nil
 	}
-	return filepath.Abs(p)
+	if err := os.MkdirAll(fleet.SlurmDir(dir), 0o755); err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "go", "tool", "mage", "-compile", out)
+	cmd.Dir = checkout
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go tool mage -compile %s in %s: %v\n%s", out, checkout, err, msg)
+	}
+	return out, nil
 }
 
 // FleetOptions returns the options a fleet run was planned with (its
@@ -386,6 +405,10 @@ func FleetProgress(dir string) ([]ShardProgress, error) {
 // PrintStatus writes a run's progress from its journals — per shard and per
 // host for a fleet run — and, when it was submitted to Slurm, the jobs' state.
 func PrintStatus(ctx context.Context, w io.Writer, dir string, s fleet.Slurm) error {
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("no run to show: %w (set RTWASM_RUN to a run directory)", err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, PlanFile)); err != nil {
 		journal, err := run.ReadJournal(dir, run.JournalFile)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,9 +19,9 @@ import (
 )
 
 // These tests submit real fleet runs to a real Slurm cluster of two slurmd
-// nodes (fleet/cluster): the shards and the merge run `go tool mage shard`
-// and `go tool mage merge` in this checkout, as on a cluster with a shared
-// home. They skip only where the machine cannot host a cluster.
+// nodes (fleet/cluster): the shards and the merge run the shard and merge
+// Mage targets (compiled from this checkout) in this checkout, as on a
+// cluster with a shared home. They skip only where the machine cannot host a cluster.
 
 // fleetCluster starts a two-node cluster torn down after the test.
 func fleetCluster(t *testing.T) *cluster.Cluster {
@@ -82,16 +81,6 @@ func newFleetSetup(t *testing.T, c *cluster.Cluster, vars map[string]string) fle
 		fs.s.Env = append(fs.s.Env, k+"="+v)
 	}
 	return fs
-}
-
-// warmMage compiles the magefile once, so shards do not race to compile it.
-func warmMage(t *testing.T) {
-	t.Helper()
-	cmd := exec.Command("go", "tool", "mage", "-l")
-	cmd.Dir = ".."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go tool mage -l: %v\n%s", err, out)
-	}
 }
 
 // submit plans and submits the fleet run and returns its directory.
@@ -185,7 +174,6 @@ func checkFleetRun(t *testing.T, dir string) (run.Manifest, []run.Sample, map[st
 func TestFleetSmoke(t *testing.T) {
 	t.Parallel()
 	c := fleetCluster(t)
-	warmMage(t)
 	fs := newFleetSetup(t, c, map[string]string{"RTWASM_BENCHMARKS": "gemm,atax",
 		"RTWASM_RUNTIMES": "native:musl,wazero:interp", "RTWASM_REPS": "2", "RTWASM_PROLONGED_REPS": "1", "RTWASM_ITERATIONS": "2"})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -232,7 +220,7 @@ func TestFleetSmoke(t *testing.T) {
 		t.Errorf("the merge job rendered no report: %v\n%s", err, slurmOutput(dir))
 	}
 	md, _ := os.ReadFile(filepath.Join(dir, reports.ReportDir, "report.md"))
-	if !strings.Contains(string(md), "Hosts") {
+	if !strings.Contains(string(md), "## Hosts") || !strings.Contains(string(md), "Host speed") {
 		t.Errorf("the report has no hosts section")
 	}
 
@@ -267,7 +255,6 @@ func TestFleetSmoke(t *testing.T) {
 func TestFleetKilledNode(t *testing.T) {
 	t.Parallel()
 	c := fleetCluster(t)
-	warmMage(t)
 	// MEDIUM under the interpreter: trials of about a second, so a shard is
 	// still running when its node dies.
 	fs := newFleetSetup(t, c, map[string]string{"RTWASM_BENCHMARKS": "gemm,2mm", "RTWASM_DATASET": "MEDIUM",

@@ -42,8 +42,12 @@ func (r *runData) hostsSection() section {
 	c.Tables = append(c.Tables, hostFingerprintTable(r.manifest.Hosts, r.hostSampleCounts()))
 	c.Warning = hostsWarning(r.manifest.Hosts)
 	comps := r.compareHosts()
+	speeds := r.hostSpeeds()
 	c.Paragraphs = append(c.Paragraphs, fmt.Sprintf("%d hosts took this run's samples: %s.", len(hosts), strings.Join(hosts, ", ")),
-		hostsNarrative(comps))
+		speedNarrative(speeds), hostsNarrative(comps))
+	if len(speeds) > 0 {
+		c.Tables = append(c.Tables, speedTable(speeds))
+	}
 	if len(comps) > 0 {
 		c.Tables = append(c.Tables, hostComparisonTable(comps))
 	}
@@ -195,7 +199,7 @@ func hostsNarrative(comps []hostComparison) string {
 		}
 	}
 	text := fmt.Sprintf("Same cell, different host: %d of %d comparisons differ at p < %.2f (two-sample Kolmogorov–Smirnov; "+
-		"exact permutation p-value for small samples; not corrected for multiple tests, so about %.0f would by chance).",
+		"exact permutation p-value for small samples; not corrected for multiple tests, so about %.1f would by chance).",
 		differ, len(comps), ksAlpha, ksAlpha*float64(len(comps)))
 	if differ == 0 {
 		return text
@@ -207,6 +211,73 @@ func hostsNarrative(comps []hostComparison) string {
 		}
 	}
 	return text + fmt.Sprintf(" %s is the slower host in %d of them.", worst, slower[worst])
+}
+
+// hostSpeed is how a host's medians compare with the same cells' medians
+// over all hosts: a slow node is above 1 in most cells.
+type hostSpeed struct {
+	host     string
+	cells    int
+	geoMean  float64 // geometric mean over cells of host median ÷ cell median
+	min, max float64
+}
+
+// hostSpeeds works with any number of samples per host, so it shows a slow
+// node even where the KS test has too few samples per cell.
+func (r *runData) hostSpeeds() []hostSpeed {
+	logs := map[string][]float64{}
+	for _, m := range metrics {
+		for _, b := range r.benchmarks {
+			for _, id := range r.series {
+				byHost := map[string][]float64{}
+				var all []float64
+				for _, s := range r.samples(m.Experiment, b, id) {
+					if v, ok := m.value(s); ok && v > 0 {
+						byHost[s.Host] = append(byHost[s.Host], v)
+						all = append(all, v)
+					}
+				}
+				if len(byHost) < 2 {
+					continue
+				}
+				cell := median(all)
+				for h, v := range byHost {
+					logs[h] = append(logs[h], math.Log(median(v)/cell))
+				}
+			}
+		}
+	}
+	var out []hostSpeed
+	for _, h := range sortedKeys(logs) {
+		l := logs[h]
+		out = append(out, hostSpeed{host: h, cells: len(l), geoMean: math.Exp(stat.Mean(l, nil)),
+			min: math.Exp(slices.Min(l)), max: math.Exp(slices.Max(l))})
+	}
+	return out
+}
+
+func speedNarrative(speeds []hostSpeed) string {
+	if len(speeds) == 0 {
+		return "No cell ran on two hosts, so the hosts' speeds cannot be compared."
+	}
+	slow := speeds[0]
+	for _, s := range speeds[1:] {
+		if s.geoMean > slow.geoMean {
+			slow = s
+		}
+	}
+	return fmt.Sprintf("Host speed: in the cells that ran on several hosts, a host's median over the cell's median is "+
+		"1 for identical hosts; the slowest here, %s, is at %.3g (geometric mean over %d cells).", slow.host, slow.geoMean, slow.cells)
+}
+
+func speedTable(speeds []hostSpeed) table {
+	t := table{Caption: "Host speed: host median ÷ cell median over all hosts, per cell that ran on several hosts",
+		Header: []string{"host", "cells", "geometric mean", "min", "max"}}
+	for _, s := range speeds {
+		t.Rows = append(t.Rows, []string{s.host, fmt.Sprint(s.cells), fmt.Sprintf("%.3g", s.geoMean),
+			fmt.Sprintf("%.3g", s.min), fmt.Sprintf("%.3g", s.max)})
+	}
+	return t
 }
 
 const maxHostRows = 25

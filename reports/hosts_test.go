@@ -57,10 +57,13 @@ func TestHostsSectionFindsSlowNode(t *testing.T) {
 	if !strings.Contains(text, "1 of 1 comparisons differ") || !strings.Contains(text, "n2 is the slower host") {
 		t.Errorf("narrative %q, want the one comparison to differ with n2 slower", text)
 	}
-	if len(c.Tables) != 2 || len(c.Tables[0].Rows) != 2 || len(c.Tables[1].Rows) != 1 {
-		t.Fatalf("tables %+v, want 2 fingerprints and 1 comparison", c.Tables)
+	if !strings.Contains(text, "the slowest here, n2, is at 1.33") {
+		t.Errorf("narrative %q, want n2's speed index 2/1.5 = 1.33", text)
 	}
-	if got := fmt.Sprint(c.Tables[1].Rows[0][3:5], c.Tables[1].Rows[0][6:8]); got != "[n1 6] [n2 6]" {
+	if len(c.Tables) != 3 || len(c.Tables[0].Rows) != 2 || len(c.Tables[1].Rows) != 2 || len(c.Tables[2].Rows) != 1 {
+		t.Fatalf("tables %+v, want 2 fingerprints, 2 speeds and 1 comparison", c.Tables)
+	}
+	if got := fmt.Sprint(c.Tables[2].Rows[0][3:5], c.Tables[2].Rows[0][6:8]); got != "[n1 6] [n2 6]" {
 		t.Errorf("comparison row hosts %s", got)
 	}
 
