@@ -480,3 +480,20 @@ func probeOf(b *Builds, probes []runtimes.Probe, c trial) runtimes.Probe {
 	}
 	return runtimes.Probe{Reason: "not selected"}
 }
+
+// FleetWall estimates a fleet run's wall time from the local estimate of its
+// trials' total wall time (what `go tool mage plan` sums): shards run in
+// ⌈shards/nodes⌉ waves, each shard takes its start-up (perShard: the Mage
+// binary, the cached build check, the probes) plus its share of the trials —
+// round-robin dealing over the shuffled order gives every shard about
+// trials/shards — and the merge job writes samples.parquet and the report.
+// shards 0 means one per node. Node failures add SlurmdTimeout plus the
+// requeue delay and the in-flight trial per failure.
+func FleetWall(trials, perShard, merge time.Duration, nodes, shards int) time.Duration {
+	nodes = max(nodes, 1)
+	if shards <= 0 {
+		shards = nodes
+	}
+	waves := (shards + nodes - 1) / nodes
+	return time.Duration(waves)*(perShard+trials/time.Duration(shards)) + merge
+}

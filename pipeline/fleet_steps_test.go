@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rtwasm/rtwasm/fleet"
 	"github.com/rtwasm/rtwasm/run"
@@ -102,3 +103,15 @@ func TestExecutorOptions(t *testing.T) {
 
 // fleetNoSlurm is a Slurm client for a run that was never submitted.
 func fleetNoSlurm() fleet.Slurm { return fleet.Slurm{} }
+
+func TestFleetWall(t *testing.T) {
+	h := time.Hour
+	for _, c := range []struct {
+		nodes, shards int
+		want          time.Duration
+	}{{1, 0, 10*h + 3*time.Minute}, {4, 0, 2*h + 30*time.Minute + 3*time.Minute}, {4, 8, 2*(h+15*time.Minute+2*time.Minute) + time.Minute}} {
+		if got := FleetWall(10*h, 2*time.Minute, time.Minute, c.nodes, c.shards); got != c.want {
+			t.Errorf("FleetWall(10h, %d nodes, %d shards) = %v, want %v", c.nodes, c.shards, got, c.want)
+		}
+	}
+}
