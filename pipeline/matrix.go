@@ -81,9 +81,26 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	}
 	defer j.Close()
 	progress := newProgress(log, len(trials), len(done))
+	if o.Profile == "tail" {
+		PrintTailEstimate(log, o, exps)
+	}
+	// Interference (stress.go) runs from before the first trial to after
+	// the last; the deferred stop covers errors and interrupts.
+	stopStress, err := startStress(ctx, o, dir, log)
+	if err != nil {
+		return dir, err
+	}
+	defer stopStress()
+	measured := 0
 	for i, c := range trials {
 		if _, ok := done[c.key()]; ok {
 			continue
+		}
+		// Tail hygiene: a gap between trials (RTWASM_GAP).
+		if measured++; measured > 1 && o.Gap > 0 {
+			if err := sleepCtx(ctx, o.Gap); err != nil {
+				return dir, err
+			}
 		}
 		samples := measure(ctx, m.RunID, c, b, o)
 		for k := range samples {
@@ -94,6 +111,9 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		}
 		done[c.key()] = samples
 		progress.step(c, samples[0])
+	}
+	if err := stopStress(); err != nil {
+		return dir, err
 	}
 	return dir, finish(dir, m, unavailable, done)
 }
@@ -148,7 +168,7 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 				c := trial{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
 				if !probes[i].Available {
 					s := baseSample(runID, c, o.Dataset)
-					s.Status, s.Error, s.Order = run.StatusUnavailable, probes[i].Reason, -1
+					s.Status, s.Error, s.Order, s.Stress = run.StatusUnavailable, probes[i].Reason, -1, StressOf(o)
 					unavailable = append(unavailable, s)
 					continue
 				}
@@ -187,6 +207,7 @@ func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[strin
 // measure takes one trial's sample(s); failures become error rows.
 func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Options) []run.Sample {
 	base := baseSample(runID, c, o.Dataset)
+	base.Stress = StressOf(o)
 	input, err := b.Input(c.rt, c.kernel.Name)
 	if err != nil {
 		return []run.Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
@@ -243,6 +264,18 @@ func baseSample(runID string, c trial, d kernels.Dataset) run.Sample {
 	return run.Sample{RunID: runID, Experiment: c.exp, Benchmark: c.kernel.Name, Category: c.kernel.Category,
 		Dataset: string(d), Runtime: c.rt.ID(), Engine: engine, Mode: mode, Target: string(c.rt.Target()),
 		Binary: c.binary, ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations)}
+}
+
+// sleepCtx waits d, or less if ctx ends first (then its error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func closeAll(rts []runtimes.Runtime) {

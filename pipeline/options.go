@@ -24,11 +24,14 @@ var Profiles = map[string]run.Options{
 	"quick": {Dataset: kernels.Small, Reps: 5, ProlongedReps: 1, Iterations: 20, Timeout: 10 * time.Minute},
 	// paper: the paper's LARGE dataset and 25 repetitions; hours on a small host.
 	"paper": {Dataset: kernels.Large, Reps: 25, ProlongedReps: 1, Iterations: 30, Timeout: 2 * time.Hour},
+	// tail: the real-time view's diet (see tail.go): 1,000 cold starts and
+	// 10 × 100 = 1,000 jobs per cell on three kernels, spaced by a gap.
+	"tail": tailProfile,
 }
 
 // EnvVars documents every option variable.
 var EnvVars = map[string]string{
-	"RTWASM_PROFILE":        "smoke | quick | paper (default smoke)",
+	"RTWASM_PROFILE":        "smoke | quick | paper | tail (default smoke)",
 	"RTWASM_BENCHMARKS":     "comma-separated kernel names, or all (default all)",
 	"RTWASM_RUNTIMES":       "comma-separated runtime ids engine:mode, or all (default all)",
 	"RTWASM_COLD_START":     "process, embedded, or all: the cold-start models of embedded engines (default all)",
@@ -50,6 +53,10 @@ var EnvVars = map[string]string{
 	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
 	"RTWASM_WASMER":         "the Wasmer CLI for wasmer:* (default: wasmer on PATH)",
 	"RTWASM_WASMTIME":       "the Wasmtime CLI for wasmtime-cli:* (default: wasmtime on PATH)",
+	// Tail and interference (tail.go, stress.go).
+	"RTWASM_STRESS":  "none | cpu | memory | io: stress-ng loads the CPUs samples are not pinned to for the whole run (default none)",
+	"RTWASM_GAP":     "pause between trials, a Go duration such as 5ms (default: the profile's; tail 5ms, others 0)",
+	"RTWASM_COMPARE": "id of a second run under RTWASM_DATA that `mage interference` compares with RTWASM_RUN's tails",
 }
 
 // LoadOptions reads the options from the environment.
@@ -117,6 +124,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		if o.CPUs, err = parseCPUs(v, runtime.NumCPU()); err != nil {
 			return o, err
 		}
+	}
+	if err := parseTailOptions(getenv, &o); err != nil {
+		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
 		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
