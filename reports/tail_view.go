@@ -18,6 +18,10 @@ import (
 
 const headingTail = "Tail: budgets to reserve and interference"
 
+// heavyXi is the GEV shape from which the narrative calls a tail heavy: the
+// return level then grows at least like the square root of 1/p.
+const heavyXi = 0.5
+
 // tailSection shows the tail analysis of a run made for it, and, when its
 // rows carry more than one stress condition, the interference comparison.
 func (r *runData) tailSection() (section, error) {
@@ -73,15 +77,24 @@ func tailNarrative(cells []tailCell) string {
 			failed++
 		}
 	}
-	rawCorrelated := 0
+	rawCorrelated, heavy := 0, 0
 	for _, c := range cells {
 		if c.RawLBP < evtAlpha {
 			rawCorrelated++
 		}
+		if c.fitted() && !c.Fit.Gumbel && c.Fit.Model.Xi >= heavyXi {
+			heavy++
+		}
 	}
-	return fmt.Sprintf("Of %d tail cells: %d fitted; %d not (the failing check is named in the table). In %d of them the raw samples "+
-		"are still autocorrelated (Ljung–Box p < 0.05), so a longer gap or fewer samples per block would be needed for i.i.d. samples.",
+	text := fmt.Sprintf("Of %d tail cells: %d fitted; %d not (the failing check is named in the table). In %d of them the raw samples "+
+		"are still autocorrelated (Ljung–Box p < 0.05): the gap between trials did not make consecutive samples independent there.",
 		len(cells), fitted, failed, rawCorrelated)
+	if heavy > 0 {
+		text += fmt.Sprintf(" %d fitted cells have a heavy tail (GEV ξ ≥ %.1f): their budgets at 1e-6 and below grow without a practical "+
+			"bound, a sign of rare long stalls (other tenants, page faults, migrations) that a reservation cannot cover; find and remove "+
+			"their source rather than reserve for them.", heavy, heavyXi)
+	}
+	return text
 }
 
 // budgetTable is "budget to reserve" per series at 1e-3/1e-6/1e-9 beside
