@@ -228,3 +228,23 @@ func TestTailOptions(t *testing.T) {
 
 // syscallKillGroup cleans up after a failed test so nothing keeps running.
 func syscallKillGroup(pgid int) { syscall.Kill(-pgid, syscall.SIGKILL) }
+
+// TestTailEstimate: the estimate grows with the gap and with an
+// interpreter's job time, and says what it assumed.
+func TestTailEstimate(t *testing.T) {
+	o := Profiles["tail"]
+	o.Benchmarks, o.Runtimes = []string{"atax"}, []string{"native:musl"}
+	var out bytes.Buffer
+	native := PrintTailEstimate(&out, o, []string{run.Startup, run.Prolonged})
+	if !strings.Contains(out.String(), "1010 trials") {
+		t.Errorf("estimate %q, want 1000 startup + 10 prolonged trials per series = 1010", out.String())
+	}
+	o.Runtimes = []string{"wazero:interp"}
+	if interp := PrintTailEstimate(io.Discard, o, []string{run.Startup, run.Prolonged}); interp < 10*native {
+		t.Errorf("interpreter estimate %v not far above native's %v", interp, native)
+	}
+	o.Runtimes, o.Gap = []string{"native:musl"}, time.Second
+	if gapped := PrintTailEstimate(io.Discard, o, []string{run.Startup}); gapped < 1000*time.Second {
+		t.Errorf("1,000 trials 1 s apart estimated at %v", gapped)
+	}
+}

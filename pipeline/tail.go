@@ -30,13 +30,27 @@ var tailKernels = []string{"atax", "gemm", "2mm"}
 
 // tailJobMS is the measured median native:musl job (init+kernel) time in ms
 // at MEDIUM (total experiment, main_start → main_end); the estimate uses
-// it, and assumes a WASM series tailWasmFactor times slower.
+// it, with jobFactor for the WASM series.
 var tailJobMS = map[string]float64{"atax": 0.79, "gemm": 2.6, "2mm": 7.7, "jacobi-2d": 4.9, "mvt": 0.95, "floyd-warshall": 52}
 
+// jobFactor is a rough job-time multiple of native per runtime id: an
+// interpreter (wazero:interp ran atax at MEDIUM ~700× native:musl on the
+// development VM) or compiled WASM.
+func jobFactor(id string) float64 {
+	switch {
+	case strings.HasPrefix(id, "native:") || strings.HasPrefix(id, "runc:") || strings.HasPrefix(id, "docker:"):
+		return 1
+	case strings.Contains(id, "interp") || strings.Contains(id, "pulley") || strings.Contains(id, "fast-interp"):
+		return tailInterpFactor
+	}
+	return tailWasmFactor
+}
+
 const (
-	tailWasmFactor  = 3.0
-	tailLaunchMS    = 20.0 // a rough per-process launch cost over all series
-	tailUnknownJobs = 5.0  // ms per job of a kernel outside tailJobMS
+	tailInterpFactor = 500.0
+	tailWasmFactor   = 3.0
+	tailLaunchMS     = 20.0 // a rough per-process launch cost over all series
+	tailUnknownJobs  = 5.0  // ms per job of a kernel outside tailJobMS
 )
 
 // Stress conditions (RTWASM_STRESS).
@@ -101,10 +115,7 @@ func PrintTailEstimate(w io.Writer, o run.Options, exps []string) time.Duration 
 				job = tailUnknownJobs
 			}
 			for _, id := range o.Runtimes {
-				factor := tailWasmFactor
-				if strings.HasPrefix(id, "native:") {
-					factor = 1
-				}
+				factor := jobFactor(id)
 				n := repsFor(exp, o)
 				per := tailLaunchMS + float64(o.Gap)/float64(time.Millisecond) + float64(iterationsFor(exp, o))*job*factor
 				total += float64(n) * per
@@ -114,7 +125,7 @@ func PrintTailEstimate(w io.Writer, o run.Options, exps []string) time.Duration 
 	}
 	est := time.Duration(total * float64(time.Millisecond)).Round(time.Second)
 	fmt.Fprintf(w, "estimate: %d trials (%s × %d kernels × %d series), gap %v, about %v — rough: %.0f ms per launch, "+
-		"native job times measured at MEDIUM, WASM ×%.0f\n", trials, strings.Join(exps, "+"), len(o.Benchmarks), len(o.Runtimes),
-		o.Gap, est, tailLaunchMS, tailWasmFactor)
+		"native job times measured at MEDIUM, compiled WASM ×%.0f, interpreters ×%.0f; embedded cold starts not counted\n",
+		trials, strings.Join(exps, "+"), len(o.Benchmarks), len(o.Runtimes), o.Gap, est, tailLaunchMS, tailWasmFactor, tailInterpFactor)
 	return est
 }
