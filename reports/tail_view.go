@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -154,23 +155,32 @@ func ratioTable(list []tailRatio) table {
 	return t
 }
 
+// interferenceNarrative names the ratios whose CIs exclude 1. A tail that
+// gets shorter under load is no effect of the load: the two runs then
+// differ in something else (other tenants, frequency, time of day).
 func interferenceNarrative(list []tailRatio) string {
-	worst := slices.MaxFunc(list, func(a, b tailRatio) int {
-		return cmpNaN(a.P99.V, b.P99.V)
-	})
-	return fmt.Sprintf("Interference on the other CPUs raises the p99 by up to ×%s (%s, %s, %s: %s → %s ms). A ratio whose CI "+
-		"excludes 1 is a tail the neighbours change; samples on the pinned CPU are otherwise alone.",
-		formatRatio(worst.P99.V), worst.Series, worst.Metric.Name, worst.Benchmark, formatMS(worst.Base.P99), formatMS(worst.Loaded.P99))
-}
-
-func cmpNaN(a, b float64) int {
-	switch {
-	case math.IsNaN(a) || a < b:
-		return -1
-	case math.IsNaN(b) || a > b:
-		return 1
+	var up, down []string
+	for _, r := range list {
+		name := fmt.Sprintf("%s %s %s ×%s", r.Series, r.Metric.Name, r.Benchmark, formatRatio(r.P99.V))
+		switch {
+		case r.P99.Low > 1:
+			up = append(up, name)
+		case r.P99.High < 1:
+			down = append(down, name)
+		}
 	}
-	return 0
+	text := fmt.Sprintf("Of %d cells measured under both conditions, the p99 under interference is higher with a CI above 1 in %d",
+		len(list), len(up))
+	if len(up) > 0 {
+		text += " (" + strings.Join(up, ", ") + ")"
+	}
+	text += "; the other ratios' CIs include 1 or lie below it."
+	if len(down) > 0 {
+		text += fmt.Sprintf(" Warning: in %d cells (%s) the tail is shorter under load. Load on the other CPUs cannot shorten a tail, so "+
+			"the two runs differ in something else — other work on the host, CPU frequency, the time between them — and the "+
+			"comparison is confounded; repeat both runs on a quiet host (`go tool mage doctor`), back to back.", len(down), strings.Join(down, ", "))
+	}
+	return text
 }
 
 // tailExceedanceFigure draws per series and condition the empirical and
