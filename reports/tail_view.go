@@ -242,11 +242,11 @@ func (r *runData) tailExceedanceFigure(cells []tailCell) (*figure, error) {
 // would squeeze every observation into a corner; the table keeps the figure.
 const curveReach = 50
 
-// fittedCurve samples the fitted per-run exceedance from the median to the
-// budget at the smallest probability (at most curveReach × the observed
+// fittedCurve samples the fitted per-run exceedance from the smallest
+// block maximum (below it the block-maxima model says nothing) to the budget at the smallest probability (at most curveReach × the observed
 // maximum), on a log grid.
 func (c tailCell) fittedCurve() plotter.XYs {
-	lo, hi := median(c.values), min(c.Budget[len(c.Budget)-1].V, curveReach*c.Max)
+	lo, hi := slices.Min(c.maxima), min(c.Budget[len(c.Budget)-1].V, curveReach*c.Max)
 	var pts plotter.XYs
 	const steps = 160
 	for i := range steps + 1 {
