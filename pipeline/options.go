@@ -25,7 +25,7 @@ var Profiles = map[string]run.Options{
 	// paper: the paper's LARGE dataset and 25 repetitions; hours on a small host.
 	"paper": {Dataset: kernels.Large, Reps: 25, ProlongedReps: 1, Iterations: 30, Timeout: 2 * time.Hour},
 	// tail: the real-time view's diet (see tail.go): 1,000 cold starts and
-	// 10 × 100 = 1,000 jobs per cell on three kernels, spaced by a gap.
+	// 10 × 101 jobs (1,000 after the warm-up job) per cell on three kernels, spaced by a gap.
 	"tail": tailProfile,
 }
 

@@ -200,7 +200,7 @@ func TestTailOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(o.Benchmarks, tailKernels) || o.Gap != 5*time.Millisecond || o.Reps < 1000 || o.ProlongedReps*o.Iterations < 1000 || o.Stress != StressNone {
+	if !slices.Equal(o.Benchmarks, tailKernels) || o.Gap != 5*time.Millisecond || o.Reps < 1000 || o.ProlongedReps*(o.Iterations-1) < 1000 || o.Stress != StressNone {
 		t.Errorf("tail profile: %+v", o)
 	}
 	o, err = ParseOptions(env(map[string]string{"RTWASM_PROFILE": "tail", "RTWASM_BENCHMARKS": "gemm", "RTWASM_GAP": "0s", "RTWASM_STRESS": "io"}))
