@@ -156,8 +156,9 @@ func ratioTable(list []tailRatio) table {
 }
 
 // interferenceNarrative names the ratios whose CIs exclude 1. A tail that
-// gets shorter under load is no effect of the load: the two runs then
-// differ in something else (other tenants, frequency, time of day).
+// gets shorter under load is not contention: the two runs then differ in
+// something else (other tenants, frequency, time; on a VM, idle-vCPU
+// wake-ups that a busy neighbour avoids).
 func interferenceNarrative(list []tailRatio) string {
 	var up, down []string
 	for _, r := range list {
@@ -176,9 +177,10 @@ func interferenceNarrative(list []tailRatio) string {
 	}
 	text += "; the other ratios' CIs include 1 or lie below it."
 	if len(down) > 0 {
-		text += fmt.Sprintf(" Warning: in %d cells (%s) the tail is shorter under load. Load on the other CPUs cannot shorten a tail, so "+
-			"the two runs differ in something else — other work on the host, CPU frequency, the time between them — and the "+
-			"comparison is confounded; repeat both runs on a quiet host (`go tool mage doctor`), back to back.", len(down), strings.Join(down, ", "))
+		text += fmt.Sprintf(" Warning: in %d cells (%s) the tail is shorter under load. Contention cannot make a job faster, so "+
+			"something else differs: the two runs' hosts (other work, CPU frequency, the time between them), or, on a virtual "+
+			"machine, the wake-up latency of idle virtual CPUs, which a busy neighbour removes. Repeat both runs back to back on a "+
+			"quiet host (`go tool mage doctor`), and a none-vs-none pair to see how far two runs differ without any stress.", len(down), strings.Join(down, ", "))
 	}
 	return text
 }
