@@ -176,3 +176,20 @@ func TestTailSectionInReport(t *testing.T) {
 		t.Errorf("empty tail section %q (%v), want a pointer to the tail profile", empty.Empty, err)
 	}
 }
+
+// TestHeavyTailBudgetText: a heavy-tailed fit's budgets beyond the samples'
+// reach are named, not printed as astronomic times; a Gumbel's are printed.
+func TestHeavyTailBudgetText(t *testing.T) {
+	c := tailCell{N: 1000, Budget: []interval{{1, 0, 2}, {1e9, 0, 2e9}, {1e16, 0, 2e16}}}
+	c.Fit.Model.Xi = 0.8
+	if got := c.budgetText(0, "x"); got != "x" {
+		t.Errorf("1e-3 with n = 1000: %q, want the level", got)
+	}
+	if got := c.budgetText(1, "x"); !strings.Contains(got, "unbounded") || !strings.Contains(got, "0.80") {
+		t.Errorf("1e-6 of a heavy tail: %q, want it named with ξ", got)
+	}
+	c.Fit.Gumbel = true
+	if got := c.budgetText(2, "x"); got != "x" {
+		t.Errorf("Gumbel at 1e-9: %q, want the level", got)
+	}
+}

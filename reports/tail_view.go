@@ -83,7 +83,7 @@ func tailNarrative(cells []tailCell) string {
 		if c.RawLBP < evtAlpha {
 			rawCorrelated++
 		}
-		if c.fitted() && !c.Fit.Gumbel && c.Fit.Model.Xi >= heavyXi {
+		if c.heavy() {
 			heavy++
 		}
 	}
@@ -110,7 +110,7 @@ func budgetTable(cells []tailCell) table {
 		}
 		row := []string{c.Series, c.Stress, c.Benchmark, strconv.Itoa(c.N), formatMS(c.Max), formatMS(c.P99), c.Status, "–", "–", "–"}
 		for i, b := range c.Budget {
-			row[7+i] = formatInterval(b)
+			row[7+i] = c.budgetText(i, formatInterval(b))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -126,11 +126,25 @@ func checksTable(cells []tailCell) table {
 		row := []string{c.Metric.Name, c.Benchmark, c.Series, c.Stress, strconv.Itoa(c.N), formatMS(c.Max), strconv.Itoa(c.Block),
 			orDash(formatP(c.RawLBP)), orDash(formatP(c.MaximaLBP)), orDash(formatP(c.KSP)), c.Status, "–", "–", "–"}
 		for i, b := range c.Budget {
-			row[11+i] = formatMS(b.V)
+			row[11+i] = c.budgetText(i, formatMS(b.V))
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// heavy reports whether the fit has a heavy tail (ξ ≥ heavyXi).
+func (c tailCell) heavy() bool { return c.fitted() && !c.Fit.Gumbel && c.Fit.Model.Xi >= heavyXi }
+
+// budgetText is the budget at exceedanceProbabilities[i] as shown: beyond
+// the samples' reach (p < 1/n) a heavy-tailed fit gives astronomic times
+// that no one can reserve, so the table names the tail instead (tail.csv
+// keeps the numbers).
+func (c tailCell) budgetText(i int, text string) string {
+	if c.heavy() && exceedanceProbabilities[i] < 1/float64(c.N) {
+		return fmt.Sprintf("unbounded in practice (ξ = %.2f)", c.Fit.Model.Xi)
+	}
+	return text
 }
 
 func formatInterval(v interval) string {
