@@ -268,7 +268,7 @@ func RunShard(ctx context.Context, o run.Options, b *Builds, dir string, shard i
 	}
 	fmt.Fprintf(log, "shard %d of run %s on %s (attempt %d): %d trials, %d already journaled\n",
 		shard, m.RunID, hostName, attempt, len(p.Shards[shard]), len(done))
-	if err := measureTrials(ctx, m.RunID, trials, order, shard, b, o, j, done, log); err != nil {
+	if err := measureTrials(ctx, dir, m.RunID, trials, order, shard, b, o, j, done, log); err != nil {
 		return err
 	}
 	return recordHost(dir, shard, attempt, "end", m.Runtimes)

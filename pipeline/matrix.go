@@ -84,7 +84,10 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	for i := range order {
 		order[i] = i
 	}
-	if err := measureTrials(ctx, m.RunID, trials, order, 0, b, o, j, done, log); err != nil {
+	if o.Profile == "tail" {
+		PrintTailEstimate(log, o, exps)
+	}
+	if err := measureTrials(ctx, dir, m.RunID, trials, order, 0, b, o, j, done, log); err != nil {
 		return dir, err
 	}
 	return dir, finish(dir, m, unavailable, done)
@@ -94,13 +97,27 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 // its samples as soon as they are taken. order[i] is trial i's position in
 // the run's plan; shard is the fleet shard measuring them (0 on a local run).
 // A local run measures the whole plan, a fleet shard its share of it.
-func measureTrials(ctx context.Context, runID string, trials []trial, order []int, shard int, b *Builds, o run.Options,
+func measureTrials(ctx context.Context, dir, runID string, trials []trial, order []int, shard int, b *Builds, o run.Options,
 	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
 	hostName, _ := os.Hostname()
 	progress := newProgress(log, len(trials), len(done))
+	// Interference (stress.go) runs from before the first trial to after
+	// the last; the deferred stop covers errors and interrupts.
+	stopStress, err := startStress(ctx, o, dir, log)
+	if err != nil {
+		return err
+	}
+	defer stopStress()
+	measured := 0
 	for i, c := range trials {
 		if _, ok := done[c.key()]; ok {
 			continue
+		}
+		// Tail hygiene: a gap between trials (RTWASM_GAP).
+		if measured++; measured > 1 && o.Gap > 0 {
+			if err := sleepCtx(ctx, o.Gap); err != nil {
+				return err
+			}
 		}
 		samples := measure(ctx, runID, c, b, o)
 		for k := range samples {
@@ -112,7 +129,7 @@ func measureTrials(ctx context.Context, runID string, trials []trial, order []in
 		done[c.key()] = samples
 		progress.step(c, samples[0])
 	}
-	return nil
+	return stopStress()
 }
 
 // openRun creates the run directory and its manifest, or reopens the run
@@ -165,7 +182,7 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 				c := trial{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
 				if !probes[i].Available {
 					s := baseSample(runID, c, o.Dataset)
-					s.Status, s.Error, s.Order = run.StatusUnavailable, probes[i].Reason, -1
+					s.Status, s.Error, s.Order, s.Stress = run.StatusUnavailable, probes[i].Reason, -1, StressOf(o)
 					unavailable = append(unavailable, s)
 					continue
 				}
@@ -204,6 +221,7 @@ func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[strin
 // measure takes one trial's sample(s); failures become error rows.
 func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Options) []run.Sample {
 	base := baseSample(runID, c, o.Dataset)
+	base.Stress = StressOf(o)
 	input, err := b.Input(c.rt, c.kernel.Name)
 	if err != nil {
 		return []run.Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
@@ -260,6 +278,18 @@ func baseSample(runID string, c trial, d kernels.Dataset) run.Sample {
 	return run.Sample{RunID: runID, Experiment: c.exp, Benchmark: c.kernel.Name, Category: c.kernel.Category,
 		Dataset: string(d), Runtime: c.rt.ID(), Engine: engine, Mode: mode, Target: string(c.rt.Target()),
 		Binary: c.binary, ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations)}
+}
+
+// sleepCtx waits d, or less if ctx ends first (then its error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func closeAll(rts []runtimes.Runtime) {

@@ -24,11 +24,14 @@ var Profiles = map[string]run.Options{
 	"quick": {Dataset: kernels.Small, Reps: 5, ProlongedReps: 1, Iterations: 20, Timeout: 10 * time.Minute},
 	// paper: the paper's LARGE dataset and 25 repetitions; hours on a small host.
 	"paper": {Dataset: kernels.Large, Reps: 25, ProlongedReps: 1, Iterations: 30, Timeout: 2 * time.Hour},
+	// tail: the real-time view's diet (see tail.go): 1,000 cold starts and
+	// 10 × 101 jobs (1,000 after the warm-up job) per cell on three kernels, spaced by a gap.
+	"tail": tailProfile,
 }
 
 // EnvVars documents every option variable.
 var EnvVars = map[string]string{
-	"RTWASM_PROFILE":        "smoke | quick | paper (default smoke)",
+	"RTWASM_PROFILE":        "smoke | quick | paper | tail (default smoke)",
 	"RTWASM_BENCHMARKS":     "comma-separated kernel names, or all (default all)",
 	"RTWASM_RUNTIMES":       "comma-separated runtime ids engine:mode, or all (default all)",
 	"RTWASM_COLD_START":     "process, embedded, or all: the cold-start models of embedded engines (default all)",
@@ -57,6 +60,11 @@ var EnvVars = map[string]string{
 	"RTWASM_SLURM_PARTITION": "slurm: the partition to submit to (required with RTWASM_EXECUTOR=slurm; see sinfo -s)",
 	"RTWASM_SHARD":           "set by the fleet's job script: the shard index this invocation of go tool mage shard measures",
 	"RTWASM_RUN_DIR":         "set by the fleet's job scripts: the absolute run directory a shard or the merge works in",
+
+	// Tail and interference (tail.go, stress.go).
+	"RTWASM_STRESS":  "none | cpu | memory | io: stress-ng loads the CPUs samples are not pinned to for the whole run (default none)",
+	"RTWASM_GAP":     "pause between trials, a Go duration such as 5ms (default: the profile's; tail 5ms, others 0)",
+	"RTWASM_COMPARE": "id of a second run under RTWASM_DATA that `mage interference` compares with RTWASM_RUN's tails",
 }
 
 // LoadOptions reads the options from the environment.
@@ -126,6 +134,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		}
 	}
 	if err := parseExecutor(getenv, &o); err != nil {
+		return o, err
+	}
+	if err := parseTailOptions(getenv, &o); err != nil {
 		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {

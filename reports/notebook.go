@@ -69,6 +69,7 @@ func (r *runData) buildPage(a analysis) (page, error) {
 		func() (section, error) { return pairwiseSection(a.comparisons), nil },
 		func() (section, error) { return r.realTimeSection(a.evt) },
 		func() (section, error) { return r.breakEvenSection(a.breakEven) },
+		r.tailSection,
 		func() (section, error) { return hybridSection(HybridRatios(r.ok)), nil },
 		func() (section, error) { return r.hostsSection(), nil }, // hosts.go
 	}

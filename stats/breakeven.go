@@ -51,7 +51,7 @@ func BreakEvenCI(a, b CostSamples, level float64, resamples int, seed uint64) (B
 	for i := range ns {
 		var med [4]float64
 		for k, src := range [][]float64{a.Startup, a.Job, b.Startup, b.Job} {
-			resample(rng, src, bufs[k])
+			Resample(rng, src, bufs[k])
 			med[k] = sortedMedian(bufs[k])
 		}
 		ns[i] = crossing(med[0], med[1], med[2], med[3])

@@ -147,8 +147,8 @@ func RatioCI(a, b []float64, level float64, resamples int, seed uint64) (low, hi
 	ratios := make([]float64, 0, resamples)
 	ra, rb := make([]float64, len(a)), make([]float64, len(b))
 	for range resamples {
-		resample(rng, a, ra)
-		resample(rng, b, rb)
+		Resample(rng, a, ra)
+		Resample(rng, b, rb)
 		if mb := sortedMedian(rb); mb != 0 {
 			ratios = append(ratios, sortedMedian(ra)/mb)
 		}
@@ -161,7 +161,9 @@ func RatioCI(a, b []float64, level float64, resamples int, seed uint64) (low, hi
 	return stat.Quantile(tail, stat.LinInterp, ratios, nil), stat.Quantile(1-tail, stat.LinInterp, ratios, nil)
 }
 
-func resample(rng *rand.Rand, from, into []float64) {
+// Resample fills into with draws, with replacement, from from: one
+// bootstrap replicate.
+func Resample(rng *rand.Rand, from, into []float64) {
 	for i := range into {
 		into[i] = from[rng.IntN(len(from))]
 	}

@@ -247,6 +247,14 @@ func (f GEVFit) ReturnLevel(p float64) (level, low, high float64) {
 	return level, level - half, level + half
 }
 
+// FitGumbel fits the Gumbel (ξ = 0) to x by maximum likelihood, without the
+// checks FitGEV makes: for refitting bootstrap replicates in a family chosen
+// before.
+func FitGumbel(x []float64) (GEV, error) {
+	g, _, _, err := fitFamily(x, false)
+	return g, err
+}
+
 // fitFamily fits the GEV (shape true) or the Gumbel to x by ML and returns
 // the model, the covariance of (μ, σ, ξ) and the minimised negative
 // log-likelihood.
