@@ -3,6 +3,7 @@ package run
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -23,19 +24,9 @@ type Journal struct{ f *os.File }
 // already holds. A torn last line (a kill mid-write) is dropped.
 func OpenJournal(dir string) (*Journal, map[string][]Sample, error) {
 	path := filepath.Join(dir, JournalFile)
-	done := map[string][]Sample{}
-	valid := int64(0)
+	done, valid := map[string][]Sample{}, int64(0)
 	if f, err := os.Open(path); err == nil {
-		r := bufio.NewReader(f)
-		for {
-			line, err := r.ReadBytes('\n')
-			var e journalEntry
-			if err != nil || json.Unmarshal(line, &e) != nil {
-				break
-			}
-			done[e.Trial] = e.Samples
-			valid += int64(len(line))
-		}
+		done, valid = readJournal(f)
 		f.Close()
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
@@ -43,12 +34,43 @@ func OpenJournal(dir string) (*Journal, map[string][]Sample, error) {
 		return nil, nil, err
 	}
 	if err := f.Truncate(valid); err != nil {
+		f.Close()
 		return nil, nil, err
 	}
 	if _, err := f.Seek(valid, 0); err != nil {
+		f.Close()
 		return nil, nil, err
 	}
 	return &Journal{f}, done, nil
+}
+
+// ReadJournal returns the trials a run's journal holds without opening it
+// for writing (a report of a partial run).
+func ReadJournal(dir string) (map[string][]Sample, error) {
+	f, err := os.Open(filepath.Join(dir, JournalFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	done, _ := readJournal(f)
+	return done, nil
+}
+
+// readJournal reads whole, well-formed lines up to the first that is not
+// (a torn write), returning the trials and the length of the valid prefix.
+func readJournal(f io.Reader) (map[string][]Sample, int64) {
+	done := map[string][]Sample{}
+	valid := int64(0)
+	r := bufio.NewReader(f)
+	for {
+		line, err := r.ReadBytes('\n')
+		var e journalEntry
+		if err != nil || json.Unmarshal(line, &e) != nil || e.Trial == "" {
+			return done, valid
+		}
+		done[e.Trial] = e.Samples
+		valid += int64(len(line))
+	}
 }
 
 // Record appends one trial's samples and syncs them to disk.
