@@ -63,6 +63,9 @@ func repsFor(exp string, o run.Options) int {
 // as soon as it is taken, so an interrupted run loses at most the one in flight.
 func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (string, error) {
 	defer closeAll(b.Runtimes)
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("interrupted before the run started (no run was made): %w", ctx.Err())
+	}
 	if err := b.usable(o.Benchmarks); err != nil {
 		return "", err
 	}
