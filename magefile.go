@@ -85,8 +85,8 @@ func Resume(ctx context.Context) error {
 }
 
 var (
-	termOnce sync.Once
-	termCtx  context.Context
+	termOnce   sync.Once
+	terminated = make(chan struct{}) // closed on the first SIGTERM
 )
 
 // interruptible adds SIGTERM to what cancels mage's context (mage itself
@@ -94,18 +94,24 @@ var (
 // stops the run cleanly, a second one kills the process at once.
 func interruptible(ctx context.Context) context.Context {
 	termOnce.Do(func() {
-		var cancel context.CancelFunc
-		termCtx, cancel = context.WithCancel(ctx)
 		term := make(chan os.Signal, 1)
 		signal.Notify(term, syscall.SIGTERM)
 		go func() {
 			<-term
 			fmt.Fprintln(os.Stderr, "SIGTERM: stopping after cleanup; a second SIGTERM ends at once")
 			signal.Reset(syscall.SIGTERM)
-			cancel()
+			close(terminated)
 		}()
 	})
-	return termCtx
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-terminated:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx
 }
 
 // Doctor prints the profiles, the compilers and runtimes this host has (or
@@ -131,7 +137,7 @@ func Total(ctx context.Context) error { return experiments(ctx, run.Total) }
 func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonged) }
 
 func experiments(ctx context.Context, exps ...string) (err error) {
-	mg.Deps(Build)
+	mg.CtxDeps(ctx, Build)
 	lastRun, err = pipeline.RunExperiments(interruptible(ctx), opts, builds, exps, os.Stdout)
 	if err == nil {
 		fmt.Println("run written to", lastRun)
@@ -142,7 +148,8 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 // All is the main job: toolchain → build → startup, total and prolonged in
 // one run → report.
 func All(ctx context.Context) error {
-	mg.SerialDeps(Toolchain, Build)
+	// mage's context (canceled by SIGINT) reaches every step.
+	mg.SerialCtxDeps(ctx, Toolchain, Build)
 	if err := experiments(ctx, run.AllExperiments...); err != nil {
 		return err
 	}
@@ -229,7 +236,7 @@ func Verify(ctx context.Context) error {
 	if opts.Verify == pipeline.VerifyCross && !slices.Contains(opts.Runtimes, pipeline.CrossReference) {
 		opts.Runtimes = append(opts.Runtimes, pipeline.CrossReference)
 	}
-	mg.Deps(Build)
+	mg.CtxDeps(ctx, Build)
 	checks, err := pipeline.Verify(ctx, opts, builds)
 	if err != nil {
 		return err
@@ -242,7 +249,7 @@ func Verify(ctx context.Context) error {
 
 // Test installs what the tests need (the compilers), then runs go test ./...
 func Test(ctx context.Context) error {
-	mg.Deps(Toolchain)
+	mg.CtxDeps(ctx, Toolchain)
 	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=40m", "./...")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
