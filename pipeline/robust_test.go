@@ -275,3 +275,33 @@ func TestCleanLeftovers(t *testing.T) {
 		t.Errorf("clean did not name the incomplete run: %s", log.String())
 	}
 }
+
+// TestCorruptedArtifactRebuilt: a truncated kernel in the build cache is
+// not measured: the next build says it rebuilds it and the artifact is whole.
+func TestCorruptedArtifactRebuilt(t *testing.T) {
+	o := testOptions(t)
+	o.BuildDir, o.Benchmarks, o.Runtimes = t.TempDir(), []string{"atax"}, []string{"native:musl"}
+	b, err := Build(context.Background(), o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := b.Artifact("atax", toolchain.Musl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(a.Path, a.Bytes/2); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	again, err := Build(context.Background(), o, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, err := again.Artifact("atax", toolchain.Musl)
+	if err != nil || b2.Cached || b2.SHA256 != a.SHA256 || !strings.Contains(log.String(), "rebuilding atax") {
+		t.Fatalf("after truncation: %+v (%v), log:\n%s", b2, err, log.String())
+	}
+	if sum, _ := toolchain.FileSHA256(b2.Path); sum != a.SHA256 {
+		t.Errorf("artifact on disk has digest %s, want %s", sum, a.SHA256)
+	}
+}
