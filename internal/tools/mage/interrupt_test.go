@@ -173,3 +173,67 @@ func assertNothingLeft(t *testing.T, tmp string, pids map[int]bool) {
 		}
 	}
 }
+
+// TestKillGoTool: kill -9 of the `go tool mage` process itself (not its
+// group) stops the run cleanly through the parent-death signals: the run is
+// marked interrupted, no process of it is left measuring, and nothing of
+// rtwasm's is left in its TMPDIR.
+func TestKillGoTool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a real restricted run")
+	}
+	root, _ := filepath.Abs("../../..")
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Skip("no user cache directory for the build")
+	}
+	tmp, data := t.TempDir(), t.TempDir()
+	cmd := exec.Command("go", "tool", "mage", "all")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "RTWASM_DATA="+data, "RTWASM_BUILD="+filepath.Join(cache, "rtwasm", "e2e-build"),
+		"RTWASM_BENCHMARKS=gemm,atax", "RTWASM_RUNTIMES=native:musl,wazero:interp,docker:engine,runc:bundle",
+		"RTWASM_PROFILE=smoke", "RTWASM_REPS=10")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pids := map[int]bool{}
+	var dir string
+	for deadline := time.Now().Add(15 * time.Minute); dir == ""; time.Sleep(20 * time.Millisecond) {
+		for _, p := range descendants(cmd.Process.Pid) {
+			pids[p] = true
+		}
+		runs, _ := filepath.Glob(filepath.Join(data, "2*"))
+		if b, _ := os.ReadFile(filepath.Join(append(runs, "")[0], run.JournalFile)); len(runs) == 1 && strings.Count(string(b), "\n") >= 5 {
+			dir = runs[0]
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the run journaled too little")
+		}
+	}
+	cmd.Process.Kill() // SIGKILL to go alone
+	cmd.Wait()
+	deadline := time.Now().Add(time.Minute)
+	for alive(pids) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if alive(pids) {
+		t.Fatal("processes of the run outlived go tool mage by a minute")
+	}
+	if m, _ := run.ReadManifest(dir); m.State != run.StateInterrupted {
+		t.Errorf("manifest state %q, want interrupted", m.State)
+	}
+	assertNothingLeft(t, tmp, pids)
+}
+
+// alive reports whether any of pids still runs (zombies count as gone).
+func alive(pids map[int]bool) bool {
+	for p := range pids {
+		if b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/stat"); err == nil {
+			if f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:])); len(f) > 0 && f[0] != "Z" {
+				return true
+			}
+		}
+	}
+	return false
+}
