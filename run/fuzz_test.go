@@ -1,6 +1,7 @@
 package run
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -51,4 +52,22 @@ func normalize(m map[string][]Sample) map[string]int {
 		n[k] = len(v)
 	}
 	return n
+}
+
+// FuzzReadJournal: the reader under OpenJournal, in memory (thousands of
+// inputs a second where OpenJournal's syncs allow dozens): the valid prefix
+// is whole lines, and reading just that prefix gives the same trials.
+func FuzzReadJournal(f *testing.F) {
+	f.Add([]byte(`{"trial":"a","samples":[{"status":"ok"}]}` + "\n" + `{"trial":"b"`))
+	f.Add([]byte("{\"trial\":\"\"}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		done, valid := readJournal(bytes.NewReader(data))
+		if valid < 0 || valid > int64(len(data)) || (valid > 0 && data[valid-1] != '\n') {
+			t.Fatalf("valid prefix %d of %q", valid, data)
+		}
+		again, v2 := readJournal(bytes.NewReader(data[:valid]))
+		if v2 != valid || !reflect.DeepEqual(normalize(done), normalize(again)) {
+			t.Fatalf("prefix re-read: %d trials / %d bytes, then %d / %d", len(done), valid, len(again), v2)
+		}
+	})
 }
