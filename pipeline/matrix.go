@@ -146,9 +146,10 @@ func interrupt(dir string, m run.Manifest, taken int, o run.Options) error {
 }
 
 // interruptGrace is how long a failed sample waits for the run's context to
-// be canceled: a terminal's SIGINT reaches the runtime's process (same
-// process group) at the same moment as mage, which cancels a little later.
-const interruptGrace = 500 * time.Millisecond
+// be canceled: when a terminal's SIGINT reaches the runtime's process too
+// (the magefile run without rtwasm's `go tool mage` wrapper, which gives it
+// its own process group), the sample may fail just before mage cancels.
+const interruptGrace = 100 * time.Millisecond
 
 // interrupted reports whether the run's context ended during the sample
 // (as opposed to the sample's own timeout, which is data).
