@@ -2,7 +2,7 @@ module github.com/rtwasm/rtwasm
 
 go 1.26.8
 
-tool github.com/magefile/mage
+tool github.com/rtwasm/rtwasm/internal/tools/mage
 
 require (
 	codeberg.org/go-pdf/fpdf v0.11.1

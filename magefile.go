@@ -11,8 +11,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
+	"sync"
+	"syscall"
 
 	"github.com/magefile/mage/mg"
 
@@ -58,23 +61,57 @@ func Toolchain(ctx context.Context) error {
 // runtimes need, plus the runner program; unchanged inputs compile nothing.
 func Build(ctx context.Context) (err error) {
 	mg.Deps(loadOptions)
-	builds, err = pipeline.Build(ctx, opts, os.Stdout)
+	builds, err = pipeline.Build(interruptible(ctx), opts, os.Stdout)
 	return err
 }
 
 // Resume completes the interrupted run RTWASM_RESUME=<run-id> with the
-// options it was started with, skipping every sample already taken.
+// options it was started with, skipping every sample already taken, then
+// renders its report.
 func Resume(ctx context.Context) error {
 	mg.Deps(loadOptions)
 	if opts.Resume == "" {
-		return fmt.Errorf("set RTWASM_RESUME to the id of the run to complete (a directory under %s)", opts.DataDir)
+		return fmt.Errorf("set RTWASM_RESUME to the id of the run to complete (a directory under %s); runs: %v", opts.DataDir, run.Runs(opts.DataDir))
 	}
 	o, exps, err := pipeline.ResumeOptions(opts)
 	if err != nil {
 		return err
 	}
 	opts = o
-	return experiments(ctx, exps...)
+	if err := experiments(ctx, exps...); err != nil {
+		return err
+	}
+	return Report()
+}
+
+var (
+	termOnce   sync.Once
+	terminated = make(chan struct{}) // closed on the first SIGTERM
+)
+
+// interruptible adds SIGTERM to what cancels mage's context (mage itself
+// cancels on the first SIGINT and exits on the second): the first SIGTERM
+// stops the run cleanly, a second one kills the process at once.
+func interruptible(ctx context.Context) context.Context {
+	termOnce.Do(func() {
+		term := make(chan os.Signal, 1)
+		signal.Notify(term, syscall.SIGTERM)
+		go func() {
+			<-term
+			fmt.Fprintln(os.Stderr, "SIGTERM: stopping after cleanup; a second SIGTERM ends at once")
+			signal.Reset(syscall.SIGTERM)
+			close(terminated)
+		}()
+	})
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-terminated:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx
 }
 
 // Doctor prints the profiles, the compilers and runtimes this host has (or
@@ -100,11 +137,11 @@ func Total(ctx context.Context) error { return experiments(ctx, run.Total) }
 func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonged) }
 
 func experiments(ctx context.Context, exps ...string) (err error) {
-	mg.Deps(Build)
+	mg.CtxDeps(ctx, Build)
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return submitFleet(ctx, exps) // magefile_fleet.go
 	}
-	lastRun, err = pipeline.RunExperiments(ctx, opts, builds, exps, os.Stdout)
+	lastRun, err = pipeline.RunExperiments(interruptible(ctx), opts, builds, exps, os.Stdout)
 	if err == nil {
 		fmt.Println("run written to", lastRun)
 	}
@@ -115,7 +152,8 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 // one run → report. With RTWASM_EXECUTOR=slurm it plans the run and submits
 // it to RTWASM_SLURM_PARTITION; the merge job renders the report.
 func All(ctx context.Context) error {
-	mg.SerialDeps(Toolchain, Build)
+	// mage's context (canceled by SIGINT) reaches every step.
+	mg.SerialCtxDeps(ctx, Toolchain, Build)
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return experiments(ctx, run.AllExperiments...)
 	}
@@ -125,22 +163,35 @@ func All(ctx context.Context) error {
 	return Report()
 }
 
-// Report renders the report of RTWASM_RUN (default: the run just made, else
-// $RTWASM_DATA/latest) from its samples.parquet and manifest.json alone.
+// Report renders the report of the run RTWASM_RUN=<run-id> (or latest;
+// default: the run just made, else latest) from its samples.parquet and
+// manifest.json alone. An interrupted run renders from its journal under a
+// "partial run" banner.
 func Report() error {
 	mg.Deps(loadOptions)
-	dir := os.Getenv("RTWASM_RUN")
-	if dir == "" {
-		dir = lastRun
-	}
-	if dir == "" {
-		dir = filepath.Join(opts.DataDir, "latest")
+	dir := lastRun
+	if id := os.Getenv("RTWASM_RUN"); id != "" || dir == "" {
+		var err error
+		if dir, err = run.ResolveID(opts.DataDir, orLatest(id), "RTWASM_RUN"); err != nil {
+			return err
+		}
 	}
 	out, err := reports.Render(dir)
-	if err == nil {
-		fmt.Println("report written to", filepath.Join(out, "index.html"))
+	if err != nil {
+		return err
 	}
-	return err
+	fmt.Println("report written to", filepath.Join(out, "index.html"))
+	if m, err := run.ReadManifest(dir); err == nil && m.Partial() {
+		fmt.Printf("this is a PARTIAL run (%s): the report shows only the samples taken so far; complete it with RTWASM_RESUME=%s go tool mage resume\n", m.State, m.RunID)
+	}
+	return nil
+}
+
+func orLatest(id string) string {
+	if id == "" {
+		return run.Latest
+	}
+	return id
 }
 
 // Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
@@ -170,9 +221,14 @@ func Hybrid(ctx context.Context) error {
 }
 
 // Clean removes every container rtwasm left behind and its cached kernel
-// images (labelled rtwasm=1), and the build directory.
+// images (labelled rtwasm=1), the temporary directories and unfinished
+// toolchain builds of killed runs, and the build directory. It refuses while
+// a run is being written.
 func Clean(ctx context.Context) error {
 	mg.Deps(loadOptions)
+	if err := pipeline.CleanLeftovers(opts, os.Stdout); err != nil {
+		return err
+	}
 	if err := container.Cleanup(ctx, true); err != nil {
 		return err
 	}
@@ -187,7 +243,7 @@ func Verify(ctx context.Context) error {
 	if opts.Verify == pipeline.VerifyCross && !slices.Contains(opts.Runtimes, pipeline.CrossReference) {
 		opts.Runtimes = append(opts.Runtimes, pipeline.CrossReference)
 	}
-	mg.Deps(Build)
+	mg.CtxDeps(ctx, Build)
 	checks, err := pipeline.Verify(ctx, opts, builds)
 	if err != nil {
 		return err
@@ -200,7 +256,7 @@ func Verify(ctx context.Context) error {
 
 // Test installs what the tests need (the compilers), then runs go test ./...
 func Test(ctx context.Context) error {
-	mg.Deps(Toolchain)
+	mg.CtxDeps(ctx, Toolchain)
 	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=40m", "./...")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -63,16 +64,24 @@ func repsFor(exp string, o run.Options) int {
 // as soon as it is taken, so an interrupted run loses at most the one in flight.
 func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (string, error) {
 	defer closeAll(b.Runtimes)
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("interrupted before the run started (no run was made): %w", ctx.Err())
+	}
+	if err := b.usable(o.Benchmarks); err != nil {
+		return "", err
+	}
 	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", err
 	}
-	probes := probeAll(ctx, b, &m, log)
-	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	lock, err := run.LockRun(dir)
 	if err != nil {
 		return dir, err
 	}
-	if err := run.WriteManifest(dir, m); err != nil {
+	defer lock.Unlock()
+	probes := probeAll(ctx, b, &m, log)
+	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	if err != nil {
 		return dir, err
 	}
 	j, done, err := run.OpenJournal(dir)
@@ -80,6 +89,10 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		return dir, err
 	}
 	defer j.Close()
+	m.State, m.Planned, m.Taken = run.StateRunning, len(trials), len(done)
+	if err := run.WriteManifest(dir, m); err != nil {
+		return dir, err
+	}
 	order := make([]int, len(trials))
 	for i := range order {
 		order[i] = i
@@ -88,15 +101,24 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		PrintTailEstimate(log, o, exps)
 	}
 	if err := measureTrials(ctx, dir, m.RunID, trials, order, 0, b, o, j, done, log); err != nil {
+		if errors.Is(err, errInterrupted) {
+			return dir, interrupt(dir, m, len(done), o)
+		}
 		return dir, err
 	}
+	m.Taken = len(done)
 	return dir, finish(dir, m, unavailable, done)
 }
+
+// errInterrupted ends measureTrials when the run's context was canceled.
+var errInterrupted = errors.New("interrupted")
 
 // measureTrials takes every trial the journal does not hold yet and journals
 // its samples as soon as they are taken. order[i] is trial i's position in
 // the run's plan; shard is the fleet shard measuring them (0 on a local run).
-// A local run measures the whole plan, a fleet shard its share of it.
+// A local run measures the whole plan, a fleet shard its share of it. When
+// the run's context is canceled it returns errInterrupted and the sample in
+// flight is not journaled.
 func measureTrials(ctx context.Context, dir, runID string, trials []trial, order []int, shard int, b *Builds, o run.Options,
 	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
 	hostName, _ := os.Hostname()
@@ -113,13 +135,21 @@ func measureTrials(ctx context.Context, dir, runID string, trials []trial, order
 		if _, ok := done[c.key()]; ok {
 			continue
 		}
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
 		// Tail hygiene: a gap between trials (RTWASM_GAP).
 		if measured++; measured > 1 && o.Gap > 0 {
 			if err := sleepCtx(ctx, o.Gap); err != nil {
-				return err
+				return errInterrupted
 			}
 		}
 		samples := measure(ctx, runID, c, b, o)
+		if interrupted(ctx, samples) {
+			// The sample in flight was cut short by the interrupt, not by
+			// its own timeout: it is not data, and resume retakes it.
+			return errInterrupted
+		}
 		for k := range samples {
 			samples[k].Order, samples[k].Host, samples[k].Shard = int32(order[i]), hostName, int32(shard)
 		}
@@ -132,14 +162,71 @@ func measureTrials(ctx context.Context, dir, runID string, trials []trial, order
 	return stopStress()
 }
 
+// InterruptedError is returned when the run's context was canceled (SIGINT
+// or SIGTERM): the run is left resumable, marked interrupted.
+type InterruptedError struct {
+	RunID, DataDir string
+	Taken, Planned int
+}
+
+func (e *InterruptedError) Error() string {
+	data := ""
+	if e.DataDir != defaultDataDir {
+		data = "RTWASM_DATA=" + e.DataDir + " "
+	}
+	return fmt.Sprintf("interrupted: run %s is incomplete (%d of %d trials taken, the one in flight discarded); "+
+		"complete it with: %sRTWASM_RESUME=%s go tool mage resume", e.RunID, e.Taken, e.Planned, data, e.RunID)
+}
+
+// interrupt marks the run interrupted in its manifest.
+func interrupt(dir string, m run.Manifest, taken int, o run.Options) error {
+	m.State, m.Taken = run.StateInterrupted, taken
+	e := &InterruptedError{RunID: m.RunID, DataDir: o.DataDir, Taken: taken, Planned: m.Planned}
+	if err := run.WriteManifest(dir, m); err != nil {
+		return fmt.Errorf("%v (and marking it interrupted failed: %w)", e, err)
+	}
+	return e
+}
+
+// interruptGrace is how long a failed sample waits for the run's context to
+// be canceled: when a terminal's SIGINT reaches the runtime's process too
+// (the magefile run without rtwasm's `go tool mage` wrapper, which gives it
+// its own process group), the sample may fail just before mage cancels.
+const interruptGrace = 100 * time.Millisecond
+
+// interrupted reports whether the run's context ended during the sample
+// (as opposed to the sample's own timeout, which is data).
+func interrupted(ctx context.Context, samples []run.Sample) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	for _, s := range samples {
+		if s.Status == run.StatusError {
+			select {
+			case <-ctx.Done():
+				return true
+			case <-time.After(interruptGrace):
+				return false
+			}
+		}
+	}
+	return false
+}
+
 // openRun creates the run directory and its manifest, or reopens the run
 // being resumed.
 func openRun(o run.Options, exps []string, b *Builds) (string, run.Manifest, error) {
 	if o.Resume != "" {
-		dir := filepath.Join(o.DataDir, o.Resume)
+		dir, err := run.ResolveID(o.DataDir, o.Resume, "RTWASM_RESUME")
+		if err != nil {
+			return "", run.Manifest{}, err
+		}
 		m, err := run.ReadManifest(dir)
 		if err != nil {
 			return "", m, fmt.Errorf("resume %s: %w", o.Resume, err)
+		}
+		if complete(dir) {
+			return "", m, fmt.Errorf("run %s is complete; nothing to resume (RTWASM_RUN=%s go tool mage report renders it)", m.RunID, m.RunID)
 		}
 		m.Resumes++
 		return dir, m, nil
@@ -211,7 +298,7 @@ func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[strin
 	if err := run.WriteSamples(filepath.Join(dir, run.SamplesFile), rows); err != nil {
 		return err
 	}
-	m.Finished, m.HostEnd = time.Now().UTC(), host.Read()
+	m.Finished, m.HostEnd, m.State = time.Now().UTC(), host.Read(), run.StateComplete
 	if err := run.WriteManifest(dir, m); err != nil {
 		return err
 	}
@@ -316,6 +403,33 @@ func artifactRecords(b *Builds, benchmarks []string) []run.ArtifactRecord {
 		}
 	}
 	return list
+}
+
+// complete reports whether the run has its samples table (written last).
+func complete(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, run.SamplesFile))
+	return err == nil
+}
+
+// usable fails when the build produced nothing any selected runtime can
+// run: a run of nothing but error rows is not a measurement.
+func (b *Builds) usable(benchmarks []string) error {
+	var first error
+	for _, r := range b.Runtimes {
+		for _, name := range benchmarks {
+			_, err := b.Input(r, name)
+			if err == nil {
+				return nil
+			}
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if first == nil {
+		return nil // nothing selected
+	}
+	return fmt.Errorf("build failed for every benchmark and runtime (%d failures; the first: %v); no run was started", len(b.Failures), first)
 }
 
 // newRunDir creates DataDir/<UTC timestamp>, unique within the directory.

@@ -46,7 +46,7 @@ var EnvVars = map[string]string{
 	"RTWASM_BUILD":          "build cache directory (default build)",
 	"RTWASM_CACHE":          "toolchain download cache (default ~/.cache/rtwasm)",
 	"RTWASM_RESUME":         "id of an interrupted run under RTWASM_DATA to complete (its own options are used)",
-	"RTWASM_RUN":            "the run directory that report renders (default $RTWASM_DATA/latest)",
+	"RTWASM_RUN":            "id of the run under RTWASM_DATA that report renders, or latest (default: the run just made, else latest)",
 	"RTWASM_VERIFY":         "reference (dumps equal the reference files) or cross (every runtime's dump equals native:glibc's, at any dataset; default reference)",
 	"RTWASM_REFERENCE":      "reference dumps for verify (default ../shared/polybench/reference/<DATASET> if present, else kernels/reference/<DATASET>)",
 	"RTWASM_IWASM":          "WAMR iwasm builds, separated by commas or colons; each wamr mode runs on the build with the fewest other modes (default: iwasm on PATH)",
@@ -67,6 +67,9 @@ var EnvVars = map[string]string{
 	"RTWASM_COMPARE": "id of a second run under RTWASM_DATA that `mage interference` compares with RTWASM_RUN's tails",
 }
 
+// defaultDataDir is where runs go without RTWASM_DATA.
+const defaultDataDir = "data/runs"
+
 // LoadOptions reads the options from the environment.
 func LoadOptions() (run.Options, error) {
 	if err := checkEnvNames(os.Environ()); err != nil {
@@ -85,7 +88,7 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 	}
 	o.Profile = name
 	o.Seed = time.Now().UnixNano()
-	o.DataDir = orDefault(getenv("RTWASM_DATA"), "data/runs")
+	o.DataDir = orDefault(getenv("RTWASM_DATA"), defaultDataDir)
 	o.Resume = getenv("RTWASM_RESUME")
 	o.BuildDir = orDefault(getenv("RTWASM_BUILD"), "build")
 	var err error
@@ -205,12 +208,17 @@ func orDefault(v, def string) string {
 // ResumeOptions returns the options an interrupted run was started with (its
 // manifest's), keeping this invocation's directories, and its experiments.
 func ResumeOptions(o run.Options) (run.Options, []string, error) {
-	m, err := run.ReadManifest(filepath.Join(o.DataDir, o.Resume))
+	dir, err := run.ResolveID(o.DataDir, o.Resume, "RTWASM_RESUME")
+	if err != nil {
+		return o, nil, err
+	}
+	m, err := run.ReadManifest(dir)
 	if err != nil {
 		return o, nil, fmt.Errorf("RTWASM_RESUME=%s: %w", o.Resume, err)
 	}
 	r := m.Options
-	r.Resume, r.DataDir, r.BuildDir, r.CacheDir, r.Reference = o.Resume, o.DataDir, o.BuildDir, o.CacheDir, o.Reference
+	// The id, not "latest": the link may move while the run is completed.
+	r.Resume, r.DataDir, r.BuildDir, r.CacheDir, r.Reference = filepath.Base(dir), o.DataDir, o.BuildDir, o.CacheDir, o.Reference
 	return r, m.Experiments, nil
 }
 

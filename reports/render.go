@@ -30,11 +30,17 @@ const (
 
 // Render reads the run in runDir and writes its report to runDir/report,
 // returning that directory. A run without samples.parquet renders as a run
-// with no samples.
+// with no samples, or, if it is partial (interrupted), from its journal with
+// a "partial run" banner.
 func Render(runDir string) (outDir string, err error) {
 	m, rows, err := run.ReadRun(runDir)
 	if err != nil && !missingSamples(runDir, err) {
 		return "", err
+	}
+	if err != nil && m.Partial() {
+		// An interrupted (or still running) run: what its journal holds,
+		// under the partial-run banner of the setup section.
+		rows, m.Taken = journalRows(runDir)
 	}
 	outDir = filepath.Join(runDir, ReportDir)
 	figDir := filepath.Join(outDir, FiguresDir)
@@ -57,6 +63,20 @@ func Render(runDir string) (outDir string, err error) {
 		}
 	}
 	return outDir, writeFiles(outDir, pg, a)
+}
+
+// journalRows flattens a partial run's journal (empty if it has none) and
+// counts its trials.
+func journalRows(runDir string) ([]run.Sample, int) {
+	done, err := run.ReadJournals(runDir)
+	if err != nil {
+		return nil, 0
+	}
+	var rows []run.Sample
+	for _, samples := range done {
+		rows = append(rows, samples...)
+	}
+	return rows, len(done)
 }
 
 // missingSamples reports whether err is only the absence of the samples

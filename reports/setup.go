@@ -16,12 +16,25 @@ func (r *runData) setupSection(noise runNoise) section {
 	m := r.manifest
 	c := section{ID: "setup", Heading: headingSetup,
 		Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes), noise.noiseNarrative()}}
-	c.Warning = strings.TrimSpace(frequencyWarning(m.HostStart, m.HostEnd) + " " + noise.noiseWarning())
+	c.Warning = strings.TrimSpace(partialWarning(m) + " " + frequencyWarning(m.HostStart, m.HostEnd) + " " + noise.noiseWarning())
 	c.Tables = []table{r.runTable(), hostTable(m.HostStart, m.HostEnd), compilersTable(m), r.runtimesTable()}
 	if noise.measured() {
 		c.Tables = append(c.Tables, noise.noiseTable(r.benchmarks))
 	}
 	return c
+}
+
+// partialWarning is set for a run that has not taken all its samples.
+func partialWarning(m run.Manifest) string {
+	if !m.Partial() {
+		return ""
+	}
+	how := "was interrupted"
+	if m.State == run.StateRunning {
+		how = "is still running or was killed"
+	}
+	return fmt.Sprintf("PARTIAL RUN: this run %s after %d of %d trials; the figures and tables show only the samples taken so far "+
+		"(from its journal). Complete it with RTWASM_RESUME=%s go tool mage resume.", how, m.Taken, m.Planned, m.RunID)
 }
 
 // frequencyWarning is set when the CPU frequency was not fixed at the start

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 )
@@ -33,7 +35,7 @@ func ShardJournalFile(shard int) string { return fmt.Sprintf("journal-%d.jsonl",
 // OpenJournalFile is OpenJournal for the journal called name in dir.
 func OpenJournalFile(dir, name string) (*Journal, map[string][]Sample, error) {
 	path := filepath.Join(dir, name)
-	done, valid, err := readJournal(path)
+	done, valid, err := readJournalFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,33 +56,57 @@ func OpenJournalFile(dir, name string) (*Journal, map[string][]Sample, error) {
 // without opening it for writing (a running writer may hold it); a missing
 // journal holds none.
 func ReadJournal(dir, name string) (map[string][]Sample, error) {
-	done, _, err := readJournal(filepath.Join(dir, name))
+	done, _, err := readJournalFile(filepath.Join(dir, name))
 	return done, err
 }
 
-// readJournal reads the complete lines of a journal and their byte length.
-func readJournal(path string) (map[string][]Sample, int64, error) {
-	done := map[string][]Sample{}
-	valid := int64(0)
+// readJournalFile reads a journal file (a missing one holds nothing).
+func readJournalFile(path string) (map[string][]Sample, int64, error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		return done, 0, nil
+		return map[string][]Sample{}, 0, nil
 	}
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
+	done, valid := readJournal(f)
+	return done, valid, nil
+}
+
+// ReadJournals returns the trials of every journal of a run (the local
+// journal and any fleet shard's), for a report of a partial run.
+func ReadJournals(dir string) (map[string][]Sample, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "journal*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	all := map[string][]Sample{}
+	for _, path := range names {
+		done, _, err := readJournalFile(path)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(all, done)
+	}
+	return all, nil
+}
+
+// readJournal reads whole, well-formed lines up to the first that is not
+// (a torn write), returning the trials and the length of the valid prefix.
+func readJournal(f io.Reader) (map[string][]Sample, int64) {
+	done := map[string][]Sample{}
+	valid := int64(0)
 	r := bufio.NewReader(f)
 	for {
 		line, err := r.ReadBytes('\n')
 		var e journalEntry
-		if err != nil || json.Unmarshal(line, &e) != nil {
-			break
+		if err != nil || json.Unmarshal(line, &e) != nil || e.Trial == "" {
+			return done, valid
 		}
 		done[e.Trial] = e.Samples
 		valid += int64(len(line))
 	}
-	return done, valid, nil
 }
 
 // Record appends one trial's samples and syncs them to disk.

@@ -14,11 +14,17 @@ import (
 // Manifest describes a run: the host, the tools, the options and the
 // artifacts, so that a report needs nothing but the run directory.
 type Manifest struct {
-	RunID       string                 `json:"run_id"`
-	Project     string                 `json:"project_commit"`
-	Started     time.Time              `json:"started"`
-	Finished    time.Time              `json:"finished"`
-	Resumes     int                    `json:"resumes"` // times an interrupted run was resumed
+	RunID    string    `json:"run_id"`
+	Project  string    `json:"project_commit"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Resumes  int       `json:"resumes"` // times an interrupted run was resumed
+	// State is running while samples are taken, interrupted when a signal
+	// stopped the run (resumable), complete once samples.parquet is written.
+	// Empty in runs written before it existed: complete if they have samples.
+	State       string                 `json:"state,omitempty"`
+	Taken       int                    `json:"trials_taken,omitempty"`   // trials journaled when State was last written
+	Planned     int                    `json:"trials_planned,omitempty"` // trials the run measures
 	Experiments []string               `json:"experiments"`
 	Options     Options                `json:"options"`
 	HostStart   host.State             `json:"host_start"`
@@ -41,6 +47,17 @@ type HostRecord struct {
 	State    host.State    `json:"state"`
 	Runtimes []RuntimeInfo `json:"runtimes"` // as probed on this host
 }
+
+// Run states (Manifest.State).
+const (
+	StateRunning     = "running"
+	StateInterrupted = "interrupted"
+	StateComplete    = "complete"
+)
+
+// Partial reports whether the run has not taken all its samples: it was
+// interrupted, or killed while running (State still running).
+func (m Manifest) Partial() bool { return m.State == StateRunning || m.State == StateInterrupted }
 
 // RuntimeInfo records whether a runtime could be used and which version ran.
 type RuntimeInfo struct {
@@ -69,7 +86,12 @@ func WriteManifest(dir string, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644)
+	// Written aside and renamed, so a kill never leaves half a manifest.
+	tmp := filepath.Join(dir, ".manifest.json.tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "manifest.json"))
 }
 
 // ReadManifest reads manifest.json from dir.

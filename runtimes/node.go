@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/toolchain"
@@ -102,40 +103,82 @@ func parseNodeProbe(out string) (string, error) {
 }
 
 var (
-	nodeOnce                sync.Once
-	nodeBin, nodeScriptPath string
-	nodeSetupErr            error
+	nodeOnce     sync.Once
+	nodeMu       sync.Mutex
+	nodeBin      string
+	nodeDir      string // private: 0700, owned by this user
+	nodeSetupErr error
 )
 
-// nodeSetup finds node and writes the runner script out, once per process.
+// nodeSetup finds node and a private directory for the runner script once
+// per process, then on every call checks the script there is rtwasm's own
+// (rewriting it if not), so that what node runs is never another user's file.
 func nodeSetup() (bin, script string, err error) {
 	nodeOnce.Do(func() {
 		if nodeBin, nodeSetupErr = exec.LookPath("node"); nodeSetupErr != nil {
 			nodeSetupErr = fmt.Errorf("node not found on PATH; install Node.js 20 or later (apt-get install nodejs)")
 			return
 		}
-		nodeScriptPath, nodeSetupErr = writeNodeScript()
+		nodeDir, nodeSetupErr = nodeScriptDir()
 	})
-	return nodeBin, nodeScriptPath, nodeSetupErr
+	if nodeSetupErr != nil {
+		return "", "", nodeSetupErr
+	}
+	nodeMu.Lock()
+	defer nodeMu.Unlock()
+	script, err = writeNodeScript(nodeDir)
+	return nodeBin, script, err
 }
 
-// writeNodeScript stores the embedded script under the user's cache
-// directory (the temporary directory if there is none), named by its digest
-// so that every version of rtwasm finds its own.
-func writeNodeScript() (string, error) {
-	dir, err := os.UserCacheDir()
+// nodeScriptDir is <user cache>/rtwasm/node if it is private to this user,
+// else (no HOME, or a directory others could write) a fresh private
+// directory from os.MkdirTemp: never a predictable shared path.
+func nodeScriptDir() (string, error) {
+	if base, err := os.UserCacheDir(); err == nil {
+		dir := filepath.Join(base, "rtwasm", "node")
+		if os.MkdirAll(dir, 0o700) == nil && privateDir(dir) == nil {
+			return dir, nil
+		}
+	}
+	dir, err := os.MkdirTemp("", "rtwasm-node-")
 	if err != nil {
-		dir = os.TempDir()
-	}
-	sum := sha256.Sum256(nodeScript)
-	path := filepath.Join(dir, "rtwasm", "node", "node_wasi-"+hex.EncodeToString(sum[:6])+".mjs")
-	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, nodeScript) {
-		return path, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("node runner script: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".node_wasi-*")
+	return dir, nil
+}
+
+// privateDir accepts a real directory owned by this user that no one else
+// may write to.
+func privateDir(dir string) error {
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	switch {
+	case !info.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	case !ok || int(st.Uid) != os.Geteuid():
+		return fmt.Errorf("%s is not owned by uid %d", dir, os.Geteuid())
+	case info.Mode().Perm()&0o022 != 0:
+		return fmt.Errorf("%s is writable by other users (mode %v)", dir, info.Mode().Perm())
+	}
+	return nil
+}
+
+// writeNodeScript returns the runner script's path in dir, named by its
+// digest, after checking the file holds exactly the embedded script, is
+// ours and is not a link; otherwise it writes it anew (atomically).
+func writeNodeScript(dir string) (string, error) {
+	sum := sha256.Sum256(nodeScript)
+	path := filepath.Join(dir, "node_wasi-"+hex.EncodeToString(sum[:6])+".mjs")
+	if nodeScriptIntact(path) {
+		return path, nil
+	}
+	if err := privateDir(dir); err != nil {
+		return "", fmt.Errorf("node runner script: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".node_wasi-*")
 	if err != nil {
 		return "", fmt.Errorf("node runner script: %w", err)
 	}
@@ -151,4 +194,18 @@ func writeNodeScript() (string, error) {
 		return "", fmt.Errorf("node runner script: %w", err)
 	}
 	return path, nil
+}
+
+// nodeScriptIntact: a regular file of this user, not writable by others,
+// holding the embedded script byte for byte.
+func nodeScriptIntact(path string) bool {
+	info, err := os.Lstat(path)
+	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o022 != 0 {
+		return false
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Geteuid() {
+		return false
+	}
+	have, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(have, nodeScript)
 }

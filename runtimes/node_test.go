@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -57,8 +58,39 @@ func TestNodeScriptIsWrittenOnce(t *testing.T) {
 	if b, err := os.ReadFile(script); err != nil || !bytes.Equal(b, nodeScript) {
 		t.Fatalf("%s does not hold the embedded script (%v)", script, err)
 	}
-	if again, _ := writeNodeScript(); again != script {
+	if again, _ := writeNodeScript(nodeDir); again != script {
 		t.Errorf("second write went to %s, not %s", again, script)
+	}
+}
+
+// TestNodeScriptReplacedIsRewritten: a script changed after set-up (another
+// user's code, a truncation) is never what node runs: the next use
+// rewrites it, and its directory is private.
+func TestNodeScriptReplacedIsRewritten(t *testing.T) {
+	nodeOrSkip(t)
+	_, script, err := nodeSetup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := privateDir(filepath.Dir(script)); err != nil {
+		t.Fatalf("script directory not private: %v", err)
+	}
+	if err := os.WriteFile(script, []byte("process.exit(0)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, again, err := nodeSetup(); err != nil || again != script {
+		t.Fatalf("nodeSetup after replacement: %s, %v", again, err)
+	}
+	if b, err := os.ReadFile(script); err != nil || !bytes.Equal(b, nodeScript) {
+		t.Fatalf("replaced script not rewritten (%v)", err)
+	}
+	os.Remove(script)
+	os.Symlink("/etc/passwd", script)
+	if _, _, err := nodeSetup(); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(script); err != nil || !info.Mode().IsRegular() {
+		t.Fatalf("a symlink in place of the script was kept (%v)", err)
 	}
 }
 

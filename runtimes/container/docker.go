@@ -181,7 +181,8 @@ func containerConfig(tag, kernel string, args []string) *container.Config {
 }
 
 // hardenedHostConfig: no network, read-only root, no capabilities, no
-// privilege gains, pids and memory limits, pinned to the samples' CPUs;
+// privilege gains, Docker's default seccomp profile, pids and memory limits
+// (swap equal to memory: no swap beyond the limit, as runc's bundle), pinned to the samples' CPUs;
 // json-file logs keep the output's bytes.
 func hardenedHostConfig(cpus []int) *container.HostConfig {
 	pids := int64(containerPids)
@@ -190,7 +191,7 @@ func hardenedHostConfig(cpus []int) *container.HostConfig {
 		ReadonlyRootfs: true,
 		CapDrop:        []string{"ALL"},
 		SecurityOpt:    []string{"no-new-privileges"},
-		Resources:      container.Resources{PidsLimit: &pids, Memory: containerMemory, CpusetCpus: runtimes.CPUList(cpus)},
+		Resources:      container.Resources{PidsLimit: &pids, Memory: containerMemory, MemorySwap: containerMemory, CpusetCpus: runtimes.CPUList(cpus)},
 		LogConfig:      container.LogConfig{Type: "json-file"},
 	}
 }

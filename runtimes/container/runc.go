@@ -49,7 +49,7 @@ type runcRootfs struct {
 func Runc() []runtimes.Runtime { return []runtimes.Runtime{newRuncBundle()} }
 
 func newRuncBundle() *runcBundle {
-	return &runcBundle{dir: filepath.Join(os.TempDir(), "rtwasm-runc-rootfs")}
+	return &runcBundle{} // dir: Prepare's, else a private temporary directory
 }
 
 func (r *runcBundle) ID() string               { return "runc:bundle" }
@@ -164,6 +164,13 @@ func (r *runcBundle) rootfsWith(ctx context.Context, artifact string) (runcRootf
 	if err != nil {
 		return runcRootfs{}, err
 	}
+	if r.dir == "" {
+		// Never a shared, predictable /tmp path: a root filesystem another
+		// user could fill would run in the container.
+		if r.dir, err = os.MkdirTemp("", "rtwasm-runc-rootfs-"); err != nil {
+			return runcRootfs{}, err
+		}
+	}
 	fs := runcRootfs{version: r.kernels.version, base: base, path: filepath.Join(r.dir, "rootfs-"+digest[:16])}
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return fs, err
@@ -198,7 +205,8 @@ func writeBundle(spec *specs.Spec) (string, error) {
 // bundleSpec runs argv in the shared root filesystem with `runc spec`'s
 // defaults, hardened as docker:engine's containers are: new network (and
 // pid, ipc, uts, mount) namespaces, read-only root, no capabilities, no new
-// privileges, an unprivileged user, pids and memory limits, and the cpuset
+// privileges, an unprivileged user, Docker-like seccomp (seccomp.go), pids
+// and memory limits, and the cpuset
 // of the samples' CPUs (runc itself is pinned by runProcess).
 func bundleSpec(rootfs, id string, argv []string, cpus []int) *specs.Spec {
 	pids, memory := int64(containerPids), int64(containerMemory)
@@ -229,6 +237,7 @@ func bundleSpec(rootfs, id string, argv []string, cpus []int) *specs.Spec {
 			MaskedPaths: []string{"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
 				"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"},
 			ReadonlyPaths: []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"},
+			Seccomp:       seccompProfile(),
 		},
 	}
 }
