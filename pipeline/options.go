@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -50,6 +51,10 @@ var EnvVars = map[string]string{
 	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
 	"RTWASM_WASMER":         "the Wasmer CLI for wasmer:* (default: wasmer on PATH)",
 	"RTWASM_WASMTIME":       "the Wasmtime CLI for wasmtime-cli:* (default: wasmtime on PATH)",
+	// Launch conditions of every sampled process (recorded per sample).
+	"RTWASM_STACK": "stack limit (RLIMIT_STACK) of every sampled process: bytes, or with K/M/G (KiB…), or inherit (default 8M, a login shell's)",
+	"RTWASM_SCHED": "scheduling policy of every sampled process: other | fifo:<1-99> (default other; fifo needs root or CAP_SYS_NICE, a refusal is recorded)",
+	"RTWASM_MLOCK": "1: sampled processes lock their memory (mlockall) where the runtime can (native, rtwasm's runner); others record n/a (default 0)",
 }
 
 // LoadOptions reads the options from the environment.
@@ -117,6 +122,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		if o.CPUs, err = parseCPUs(v, runtime.NumCPU()); err != nil {
 			return o, err
 		}
+	}
+	if err := parseLaunch(getenv, &o); err != nil {
+		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
 		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
@@ -207,4 +215,51 @@ func parseCPUs(value string, online int) ([]int, error) {
 		cpus = append(cpus, c)
 	}
 	return cpus, nil
+}
+
+// DefaultStack is a login shell's stack limit (ulimit -s 8192): start-up
+// of some runtimes (WAMR) depends on it, so every sample gets it unless
+// RTWASM_STACK says otherwise.
+const DefaultStack = 8 << 20
+
+// parseLaunch reads RTWASM_STACK, RTWASM_SCHED and RTWASM_MLOCK.
+func parseLaunch(getenv func(string) string, o *run.Options) error {
+	var err error
+	if o.Stack, err = parseStack(getenv("RTWASM_STACK")); err != nil {
+		return err
+	}
+	o.Sched = orDefault(getenv("RTWASM_SCHED"), "other")
+	if _, err := runtimes.ParseSched(o.Sched); err != nil {
+		return fmt.Errorf("RTWASM_SCHED: %w", err)
+	}
+	switch v := getenv("RTWASM_MLOCK"); v {
+	case "", "0":
+	case "1":
+		o.Mlock = true
+	default:
+		return fmt.Errorf("RTWASM_MLOCK=%q: want 1 or 0", v)
+	}
+	return nil
+}
+
+// parseStack reads RTWASM_STACK: bytes, a K/M/G multiple (binary), or
+// "inherit" (0: the pipeline's own limit is passed on).
+func parseStack(v string) (int64, error) {
+	switch v {
+	case "":
+		return DefaultStack, nil
+	case "inherit":
+		return 0, nil
+	}
+	num, unit := v, int64(1)
+	for suffix, mult := range map[string]int64{"K": 1 << 10, "M": 1 << 20, "G": 1 << 30} {
+		if n, ok := strings.CutSuffix(strings.TrimSuffix(v, "iB"), suffix); ok {
+			num, unit = n, mult
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/unit {
+		return 0, fmt.Errorf("RTWASM_STACK=%q: want a size such as 8M, 1048576 or 16MiB, or inherit", v)
+	}
+	return n * unit, nil
 }

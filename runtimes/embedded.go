@@ -54,7 +54,7 @@ func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string)
 		if r.Error != "" {
 			res.Err = fmt.Errorf("embedded %s: %s", e.id, r.Error)
 		} else if r.Exit != 0 {
-			res.Err = fmt.Errorf("embedded %s: guest exited with status %d: %s", e.id, r.Exit, Tail(r.Stderr, 400))
+			res.Err = fmt.Errorf("embedded %s: guest exited with status %d: %s", e.id, r.Exit, ErrorText(r.Stdout, r.Stderr))
 		}
 		return res
 	case err := <-failure:
@@ -75,8 +75,9 @@ func (e *embeddedRuntime) start(l Launch) error {
 	}
 	cmd := e.command(context.Background(), "--serve", e.id)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.Env = withoutVar(os.Environ(), "RTWASM_MLOCK")
 	if l.Mlock {
-		cmd.Env = append(os.Environ(), "RTWASM_MLOCK=1")
+		cmd.Env = append(cmd.Env, "RTWASM_MLOCK=1")
 	}
 	in, err := cmd.StdinPipe()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -42,7 +43,7 @@ func runProcess(ctx context.Context, argv []string, mlockEnv bool) Result {
 	// Pdeathsig: a sample never outlives the pipeline (kill -9 included).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	token := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(sampleSeq.Add(1), 10)
-	cmd.Env = append(os.Environ(), sampleTokenVar+"="+token)
+	cmd.Env = append(withoutVar(os.Environ(), "RTWASM_MLOCK"), sampleTokenVar+"="+token)
 	if mlockEnv && l.Mlock {
 		cmd.Env = append(cmd.Env, "RTWASM_MLOCK=1")
 	}
@@ -99,32 +100,45 @@ func runProcess(ctx context.Context, argv []string, mlockEnv bool) Result {
 	return res
 }
 
+// withoutVar drops name from an environment list.
+func withoutVar(env []string, name string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 // ErrorText is what an error row keeps of a failed process's output: the
 // end of stderr and, when stdout has more than the protocol, the end of
 // stdout too (iwasm prints its trap, "Exception: …", on stdout).
 func ErrorText(stdout, stderr []byte) string {
 	text := Tail(stderr, 400)
-	last := lastLines(stdout, 3)
-	if len(bytes.TrimSpace(last)) == 0 || bytes.HasPrefix(bytes.TrimSpace(last), []byte("rtwasm ")) {
+	other := nonProtocol(stdout, 4096)
+	if len(other) == 0 {
 		return text
 	}
 	if text != "" {
 		text += "; "
 	}
-	return text + "stdout ends: " + Tail(last, 300)
+	return text + "stdout ends: " + Tail(other, 300)
 }
 
-// lastLines returns the last n lines of b.
-func lastLines(b []byte, n int) []byte {
-	b = bytes.TrimRight(b, "\n")
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == '\n' {
-			if n--; n == 0 {
-				return b[i+1:]
-			}
+// nonProtocol returns the lines in the last n bytes of stdout that are not
+// rtwasm's timeline.
+func nonProtocol(stdout []byte, n int) []byte {
+	if len(stdout) > n {
+		stdout = stdout[len(stdout)-n:]
+	}
+	var keep []byte
+	for line := range bytes.Lines(stdout) {
+		if !bytes.HasPrefix(line, []byte("rtwasm ")) {
+			keep = append(keep, line...)
 		}
 	}
-	return b
+	return bytes.TrimSpace(keep)
 }
 
 func capErr(stream string, err error) error {
