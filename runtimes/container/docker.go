@@ -173,6 +173,10 @@ func (d *dockerEngine) Run(ctx context.Context, artifact string, args []string) 
 // scheduling policy is not applicable (Sched ""), and mlock is n/a.
 func dockerConditions(host *container.HostConfig, l runtimes.Launch) (runtimes.Launch, runtimes.Usage) {
 	applied := runtimes.Launch{CPUs: l.CPUs}
+	// The daemon's log options may rotate (max-size 10m here), which drops
+	// the start of a large output: one file, big enough for both streams
+	// at the capture cap in json-file's encoding (about twice the bytes).
+	host.LogConfig.Config = map[string]string{"max-size": fmt.Sprintf("%dm", 6*maxOutput(l)>>20), "max-file": "1"}
 	if l.Stack > 0 {
 		host.Ulimits = append(host.Ulimits, &container.Ulimit{Name: "stack", Soft: l.Stack, Hard: l.Stack})
 		applied.Stack = l.Stack
@@ -180,6 +184,13 @@ func dockerConditions(host *container.HostConfig, l runtimes.Launch) (runtimes.L
 	note := "docker: the container's process is reaped by containerd's shim, so its rusage is unavailable; hardware counters not measured"
 	return applied, runtimes.Usage{MinorFaults: -1, MajorFaults: -1, VoluntarySwitch: -1, InvoluntarySwitch: -1,
 		MaxRSSKB: -1, UserNS: -1, SystemNS: -1, Instructions: -1, Cycles: -1, CacheMisses: -1, HWNote: note}
+}
+
+func maxOutput(l runtimes.Launch) int64 {
+	if l.MaxOutput > 0 {
+		return l.MaxOutput
+	}
+	return runtimes.DefaultMaxOutput
 }
 
 // benchPath is where the image holds the kernel built at artifact.
