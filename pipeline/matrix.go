@@ -68,6 +68,9 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		return "", err
 	}
 	probes := probeAll(ctx, b, &m, log)
+	if m.Calibration == nil { // a resumed run keeps the floor it started with
+		m.Calibration = calibrate(ctx, o, b, probes, log)
+	}
 	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
 		return dir, err

@@ -26,6 +26,7 @@ type Manifest struct {
 	Compilers   []toolchain.Provenance `json:"compilers"`
 	Runtimes    []RuntimeInfo          `json:"runtimes"`
 	Artifacts   []ArtifactRecord       `json:"artifacts"`
+	Calibration *Calibration           `json:"calibration,omitempty"` // the launch floor per path, measured at run start
 }
 
 // RuntimeInfo records whether a runtime could be used and which version ran.
