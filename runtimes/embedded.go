@@ -89,7 +89,7 @@ func (e *embeddedRuntime) start(l Launch) error {
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	applied, err := startLaunch(cmd, l)
+	applied, _, err := startLaunch(cmd, l)
 	if err != nil {
 		return fmt.Errorf("start embedded %s server: %w", e.id, err)
 	}

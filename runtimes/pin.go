@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -52,13 +53,15 @@ func CPUList(cpus []int) string {
 // child is started.
 var launchMu sync.Mutex
 
-// startLaunch starts cmd as l says and returns what was applied. A child
+// startLaunch starts cmd as l says and returns what was applied and the
+// launch time, read just before the fork, after the settings are in place
+// (as a C launcher reads its clock just before posix_spawn). A child
 // inherits the CPU affinity and scheduling policy of the thread that forks
 // it and the process's RLIMIT_STACK, so the calling thread is set for the
 // moment of the start and restored after: no wrapper program (taskset,
 // chrt, prlimit) runs inside the measured launch. A refused policy is
 // recorded in Applied.Sched, not fatal; a refused pin or stack limit is.
-func startLaunch(cmd *exec.Cmd, l Launch) (Launch, error) {
+func startLaunch(cmd *exec.Cmd, l Launch) (Launch, int64, error) {
 	applied := Launch{CPUs: l.CPUs, MaxOutput: l.MaxOutput}
 	launchMu.Lock()
 	defer launchMu.Unlock()
@@ -67,13 +70,13 @@ func startLaunch(cmd *exec.Cmd, l Launch) (Launch, error) {
 	if len(l.CPUs) > 0 {
 		var old, set unix.CPUSet
 		if err := unix.SchedGetaffinity(0, &old); err != nil {
-			return applied, err
+			return applied, 0, err
 		}
 		for _, c := range l.CPUs {
 			set.Set(c)
 		}
 		if err := unix.SchedSetaffinity(0, &set); err != nil {
-			return applied, fmt.Errorf("pin to CPUs %s: %w (see RTWASM_CPUS)", CPUList(l.CPUs), err)
+			return applied, 0, fmt.Errorf("pin to CPUs %s: %w (see RTWASM_CPUS)", CPUList(l.CPUs), err)
 		}
 		defer unix.SchedSetaffinity(0, &old)
 	}
@@ -82,11 +85,12 @@ func startLaunch(cmd *exec.Cmd, l Launch) (Launch, error) {
 	applied.Sched = sched
 	stack, restoreStack, err := setStack(l.Stack)
 	if err != nil {
-		return applied, err
+		return applied, 0, err
 	}
 	defer restoreStack()
 	applied.Stack = stack
-	return applied, cmd.Start()
+	launch := time.Now().UnixNano()
+	return applied, launch, cmd.Start()
 }
 
 // ParseSched checks a policy setting: "", "other" or "fifo:<1-99>".

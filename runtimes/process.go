@@ -64,8 +64,8 @@ func runProcess(ctx context.Context, argv []string, mlockEnv bool) Result {
 		return res
 	}
 	cmd.Stdout, cmd.Stderr = stdout.w, stderr.w
-	res.LaunchNS = time.Now().UnixNano()
-	applied, err := startLaunch(cmd, l)
+	applied, launch, err := startLaunch(cmd, l)
+	res.LaunchNS = launch
 	stdout.started()
 	stderr.started()
 	if err != nil {
