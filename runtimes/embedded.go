@@ -40,7 +40,7 @@ func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string)
 	answer := make(chan wire.Response, 1)
 	failure := make(chan error, 1)
 	go func() {
-		r, err := e.exchange(wire.Request{Module: module, Args: args})
+		r, err := e.exchange(wire.Request{Module: module, Args: args, MaxOutput: maxOutputOf(LaunchFrom(ctx))})
 		if err != nil {
 			failure <- err
 			return
@@ -139,4 +139,12 @@ func (e *embeddedRuntime) Close() error {
 	defer e.mu.Unlock()
 	e.stop()
 	return nil
+}
+
+// maxOutputOf is the capture cap of l.
+func maxOutputOf(l Launch) int64 {
+	if l.MaxOutput > 0 {
+		return l.MaxOutput
+	}
+	return DefaultMaxOutput
 }

@@ -48,10 +48,7 @@ func runProcess(ctx context.Context, argv []string, mlockEnv bool) Result {
 		cmd.Env = append(cmd.Env, "RTWASM_MLOCK=1")
 	}
 	res := Result{ExitStatus: -1}
-	limit := l.MaxOutput
-	if limit <= 0 {
-		limit = DefaultMaxOutput
-	}
+	limit := maxOutputOf(l)
 	stdout, err := newCapture(limit)
 	if err != nil {
 		res.Err = err

@@ -28,8 +28,9 @@ func PreparedExtension(id string) string {
 // Request and Response are the runner's --serve protocol, one JSON line
 // each: the embedded cold-start model sends one request per sample.
 type Request struct {
-	Module string   `json:"module"`
-	Args   []string `json:"args"`
+	Module    string   `json:"module"`
+	Args      []string `json:"args"`
+	MaxOutput int64    `json:"max_output,omitempty"` // cap on each captured stream; 0: no cap
 }
 
 // Response carries the launch time, taken in the runner just before it
