@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/rtwasm/rtwasm/engine/wire"
@@ -31,6 +33,9 @@ func Main(args []string) int {
 		return 2
 	}
 	rest := fs.Args()
+	if os.Getenv("RTWASM_MLOCK") == "1" {
+		lockMemory()
+	}
 	e, err := New(rest[0], *cacheDir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "rtwasm-run:", err)
@@ -80,10 +85,15 @@ func Serve(ctx context.Context, e Engine, in io.Reader, out io.Writer) error {
 		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
 			return fmt.Errorf("bad request: %w", err)
 		}
-		var stdout, stderr bytes.Buffer
+		stdout, stderr := &capped{limit: req.MaxOutput}, &capped{limit: req.MaxOutput}
+		before := selfUsage()
 		r := wire.Response{LaunchNS: time.Now().UnixNano()}
-		exit, err := e.Run(ctx, req.Module, req.Args, &stdout, &stderr)
+		exit, err := e.Run(ctx, req.Module, req.Args, stdout, stderr)
+		r.Usage = usageDelta(selfUsage(), before)
 		r.Exit, r.Stdout, r.Stderr = exit, stdout.Bytes(), stderr.Bytes()
+		if err == nil {
+			err = errors.Join(stdout.overflow("stdout"), stderr.overflow("stderr"))
+		}
 		if err != nil {
 			r.Error = err.Error()
 		}
@@ -92,4 +102,53 @@ func Serve(ctx context.Context, e Engine, in io.Reader, out io.Writer) error {
 		}
 	}
 	return sc.Err()
+}
+
+// lockMemory locks the runner's memory (RTWASM_MLOCK=1); a refusal is
+// reported and the run goes on unlocked, as the C harness does.
+func lockMemory() {
+	if err := syscall.Mlockall(syscall.MCL_CURRENT | syscall.MCL_FUTURE); err != nil {
+		fmt.Fprintln(os.Stderr, "rtwasm-run: mlockall (RTWASM_MLOCK=1):", err)
+	}
+}
+
+// selfUsage is getrusage(RUSAGE_SELF) of the runner.
+func selfUsage() wire.Usage {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return wire.Usage{}
+	}
+	return wire.Usage{MinorFaults: ru.Minflt, MajorFaults: ru.Majflt, VoluntarySwitch: ru.Nvcsw,
+		InvoluntarySwitch: ru.Nivcsw, MaxRSSKB: ru.Maxrss,
+		UserNS: syscall.TimevalToNsec(ru.Utime), SystemNS: syscall.TimevalToNsec(ru.Stime)}
+}
+
+func usageDelta(after, before wire.Usage) wire.Usage {
+	return wire.Usage{MinorFaults: after.MinorFaults - before.MinorFaults, MajorFaults: after.MajorFaults - before.MajorFaults,
+		VoluntarySwitch: after.VoluntarySwitch - before.VoluntarySwitch, InvoluntarySwitch: after.InvoluntarySwitch - before.InvoluntarySwitch,
+		MaxRSSKB: after.MaxRSSKB, UserNS: after.UserNS - before.UserNS, SystemNS: after.SystemNS - before.SystemNS}
+}
+
+// capped keeps at most limit bytes (0: all) of what is written to it, and
+// counts the rest, so a guest's output cannot exhaust the runner's memory.
+type capped struct {
+	bytes.Buffer
+	limit, written int64
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	c.written += int64(len(p))
+	keep := int64(len(p))
+	if c.limit > 0 {
+		keep = max(0, min(keep, c.limit-int64(c.Len())))
+	}
+	c.Buffer.Write(p[:keep])
+	return len(p), nil
+}
+
+func (c *capped) overflow(stream string) error {
+	if c.limit > 0 && c.written > c.limit {
+		return fmt.Errorf("%s: the guest wrote %d bytes, over the capture cap of %d MiB; the output was cut there", stream, c.written, c.limit>>20)
+	}
+	return nil
 }

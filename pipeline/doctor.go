@@ -47,6 +47,10 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.ID(), r.ColdStart(), state)
 	}
 	tw.Flush()
+	fmt.Fprintln(w, "\nWAMR builds (RTWASM_IWASM, RTWASM_WAMRC):")
+	for _, line := range runtimes.WamrServing(ctx) {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
 	printHost(w, host.Read())
 	return nil
 }

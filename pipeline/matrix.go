@@ -80,6 +80,9 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	}
 	defer lock.Unlock()
 	probes := probeAll(ctx, b, &m, log)
+	if m.Calibration == nil { // a resumed run keeps the floor it started with
+		m.Calibration = calibrate(ctx, o, b, probes, log)
+	}
 	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
 		return dir, err
@@ -313,14 +316,28 @@ func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Option
 	if err != nil {
 		return []run.Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}
 	}
-	ctx, cancel := context.WithTimeout(runtimes.WithLaunch(ctx, runtimes.Launch{CPUs: o.CPUs}), o.Timeout)
+	launch := runtimes.Launch{CPUs: o.CPUs, Stack: o.Stack, Sched: o.Sched, Mlock: o.Mlock}
+	ctx, cancel := context.WithTimeout(runtimes.WithLaunch(ctx, launch), o.Timeout)
 	defer cancel()
 	res := c.rt.Run(ctx, input, harness.Args(c.iterations, false))
 	base.LaunchNS = res.LaunchNS
+	base = withConditions(base, c.rt, res)
 	if res.Err != nil {
 		return []run.Sample{failed(base, res.ExitStatus, res.Err)}
 	}
 	return samplesOf(base, res)
+}
+
+// withConditions records how the process was launched (as applied) and
+// what the OS counted for it.
+func withConditions(s run.Sample, rt runtimes.Runtime, res runtimes.Result) run.Sample {
+	s.Sched, s.Mlock, s.Stack = runtimes.SchedState(res.Applied), runtimes.MlockState(rt, res.Applied), res.Applied.Stack
+	u := res.Usage
+	s.MinorFaults, s.MajorFaults, s.MaxRSSKB = u.MinorFaults, u.MajorFaults, u.MaxRSSKB
+	s.VoluntarySwitch, s.InvoluntarySwitch = u.VoluntarySwitch, u.InvoluntarySwitch
+	s.UserNS, s.SystemNS = u.UserNS, u.SystemNS
+	s.Instructions, s.Cycles, s.CacheMisses, s.HWNote = u.Instructions, u.Cycles, u.CacheMisses, u.HWNote
+	return s
 }
 
 // samplesOf turns a finished execution into rows: one for start-up and

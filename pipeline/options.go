@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -65,6 +66,11 @@ var EnvVars = map[string]string{
 	"RTWASM_STRESS":  "none | cpu | memory | io: stress-ng loads the CPUs samples are not pinned to for the whole run (default none)",
 	"RTWASM_GAP":     "pause between trials, a Go duration such as 5ms (default: the profile's; tail 5ms, others 0)",
 	"RTWASM_COMPARE": "id of a second run under RTWASM_DATA that `mage interference` compares with RTWASM_RUN's tails",
+
+	// Launch conditions of every sampled process (recorded per sample).
+	"RTWASM_STACK": "stack limit (RLIMIT_STACK) of every sampled process: bytes, or with K/M/G (KiB…), or inherit (default 8M, a login shell's)",
+	"RTWASM_SCHED": "scheduling policy of every sampled process: other | fifo:<1-99> (default other; fifo needs root or CAP_SYS_NICE, a refusal is recorded)",
+	"RTWASM_MLOCK": "1: sampled processes lock their memory (mlockall) where the runtime can (native, rtwasm's runner); others record n/a (default 0)",
 }
 
 // defaultDataDir is where runs go without RTWASM_DATA.
@@ -140,6 +146,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		return o, err
 	}
 	if err := parseTailOptions(getenv, &o); err != nil {
+		return o, err
+	}
+	if err := parseLaunch(getenv, &o); err != nil {
 		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
@@ -259,4 +268,51 @@ func parseExecutor(getenv func(string) string, o *run.Options) error {
 		return fmt.Errorf("RTWASM_EXECUTOR=slurm needs RTWASM_SLURM_PARTITION (one of the partitions `sinfo -s` lists)")
 	}
 	return nil
+}
+
+// DefaultStack is a login shell's stack limit (ulimit -s 8192): start-up
+// of some runtimes (WAMR) depends on it, so every sample gets it unless
+// RTWASM_STACK says otherwise.
+const DefaultStack = 8 << 20
+
+// parseLaunch reads RTWASM_STACK, RTWASM_SCHED and RTWASM_MLOCK.
+func parseLaunch(getenv func(string) string, o *run.Options) error {
+	var err error
+	if o.Stack, err = parseStack(getenv("RTWASM_STACK")); err != nil {
+		return err
+	}
+	o.Sched = orDefault(getenv("RTWASM_SCHED"), "other")
+	if _, err := runtimes.ParseSched(o.Sched); err != nil {
+		return fmt.Errorf("RTWASM_SCHED: %w", err)
+	}
+	switch v := getenv("RTWASM_MLOCK"); v {
+	case "", "0":
+	case "1":
+		o.Mlock = true
+	default:
+		return fmt.Errorf("RTWASM_MLOCK=%q: want 1 or 0", v)
+	}
+	return nil
+}
+
+// parseStack reads RTWASM_STACK: bytes, a K/M/G multiple (binary), or
+// "inherit" (0: the pipeline's own limit is passed on).
+func parseStack(v string) (int64, error) {
+	switch v {
+	case "":
+		return DefaultStack, nil
+	case "inherit":
+		return 0, nil
+	}
+	num, unit := v, int64(1)
+	for suffix, mult := range map[string]int64{"K": 1 << 10, "M": 1 << 20, "G": 1 << 30} {
+		if n, ok := strings.CutSuffix(strings.TrimSuffix(v, "iB"), suffix); ok {
+			num, unit = n, mult
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/unit {
+		return 0, fmt.Errorf("RTWASM_STACK=%q: want a size such as 8M, 1048576 or 16MiB, or inherit", v)
+	}
+	return n * unit, nil
 }

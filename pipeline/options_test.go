@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
 )
 
@@ -57,5 +58,28 @@ func TestParseCPUs(t *testing.T) {
 	}
 	if _, err := parseCPUs("2", 2); err == nil {
 		t.Fatal("an offline CPU was accepted")
+	}
+}
+
+func TestParseLaunchOptions(t *testing.T) {
+	parse := func(env map[string]string) (run.Options, error) {
+		return ParseOptions(func(k string) string { return env[k] })
+	}
+	o, err := parse(nil)
+	if err != nil || o.Stack != 8<<20 || o.Sched != "other" || o.Mlock {
+		t.Fatalf("defaults: stack %d sched %q mlock %v, %v", o.Stack, o.Sched, o.Mlock, err)
+	}
+	for v, want := range map[string]int64{"1048576": 1 << 20, "16M": 16 << 20, "16MiB": 16 << 20, "512K": 512 << 10, "1G": 1 << 30, "inherit": 0} {
+		if o, err := parse(map[string]string{"RTWASM_STACK": v}); err != nil || o.Stack != want {
+			t.Errorf("RTWASM_STACK=%s: %d, %v; want %d", v, o.Stack, err, want)
+		}
+	}
+	if o, err := parse(map[string]string{"RTWASM_SCHED": "fifo:50", "RTWASM_MLOCK": "1"}); err != nil || o.Sched != "fifo:50" || !o.Mlock {
+		t.Errorf("fifo:50 and mlock: %q %v, %v", o.Sched, o.Mlock, err)
+	}
+	for k, v := range map[string]string{"RTWASM_STACK": "8X", "RTWASM_SCHED": "fifo:0", "RTWASM_MLOCK": "yes"} {
+		if _, err := parse(map[string]string{k: v}); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s accepted (%v)", k, v, err)
+		}
 	}
 }

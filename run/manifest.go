@@ -32,7 +32,8 @@ type Manifest struct {
 	Compilers   []toolchain.Provenance `json:"compilers"`
 	Runtimes    []RuntimeInfo          `json:"runtimes"`
 	Artifacts   []ArtifactRecord       `json:"artifacts"`
-	Hosts       []HostRecord           `json:"hosts,omitempty"` // fleet runs: each shard attempt's host, at start and end
+	Hosts       []HostRecord           `json:"hosts,omitempty"`       // fleet runs: each shard attempt's host, at start and end
+	Calibration *Calibration           `json:"calibration,omitempty"` // the launch floor per path, measured at run start
 }
 
 // HostRecord fingerprints the host a fleet shard ran on, at the start or the

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 
 	"github.com/rtwasm/rtwasm/engine/wire"
 	"github.com/rtwasm/rtwasm/run"
@@ -20,10 +22,11 @@ import (
 // Launch time is taken inside the runner just before it loads the module.
 type embeddedRuntime struct {
 	runnerRuntime
-	mu     sync.Mutex
-	server *exec.Cmd
-	in     io.WriteCloser
-	out    *bufio.Reader
+	mu      sync.Mutex
+	server  *exec.Cmd
+	in      io.WriteCloser
+	out     *bufio.Reader
+	applied Launch // how the server was started
 }
 
 func (e *embeddedRuntime) ColdStart() string { return run.ColdEmbedded }
@@ -31,13 +34,13 @@ func (e *embeddedRuntime) ColdStart() string { return run.ColdEmbedded }
 func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string) Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err := e.start(CPUsFrom(ctx)); err != nil {
+	if err := e.start(LaunchFrom(ctx)); err != nil {
 		return Result{ExitStatus: -1, Err: err}
 	}
 	answer := make(chan wire.Response, 1)
 	failure := make(chan error, 1)
 	go func() {
-		r, err := e.exchange(wire.Request{Module: module, Args: args})
+		r, err := e.exchange(wire.Request{Module: module, Args: args, MaxOutput: maxOutputOf(LaunchFrom(ctx))})
 		if err != nil {
 			failure <- err
 			return
@@ -46,11 +49,12 @@ func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string)
 	}()
 	select {
 	case r := <-answer:
-		res := Result{LaunchNS: r.LaunchNS, Stdout: r.Stdout, Stderr: r.Stderr, ExitStatus: r.Exit}
+		res := Result{LaunchNS: r.LaunchNS, Stdout: r.Stdout, Stderr: r.Stderr, ExitStatus: r.Exit,
+			Usage: usageFromWire(r.Usage), Applied: e.applied}
 		if r.Error != "" {
 			res.Err = fmt.Errorf("embedded %s: %s", e.id, r.Error)
 		} else if r.Exit != 0 {
-			res.Err = fmt.Errorf("embedded %s: guest exited with status %d: %s", e.id, r.Exit, Tail(r.Stderr, 400))
+			res.Err = fmt.Errorf("embedded %s: guest exited with status %d: %s", e.id, r.Exit, ErrorText(r.Stdout, r.Stderr))
 		}
 		return res
 	case err := <-failure:
@@ -62,12 +66,19 @@ func (e *embeddedRuntime) Run(ctx context.Context, module string, args []string)
 	}
 }
 
-// start launches the server process unless it is running.
-func (e *embeddedRuntime) start(cpus []int) error {
+// start launches the server process unless it is running, as l says (a
+// running server keeps the settings it was started with: Applied says
+// which).
+func (e *embeddedRuntime) start(l Launch) error {
 	if e.server != nil {
 		return nil
 	}
 	cmd := e.command(context.Background(), "--serve", e.id)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.Env = withoutVar(os.Environ(), "RTWASM_MLOCK")
+	if l.Mlock {
+		cmd.Env = append(cmd.Env, "RTWASM_MLOCK=1")
+	}
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return err
@@ -78,10 +89,12 @@ func (e *embeddedRuntime) start(cpus []int) error {
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := startPinned(cmd, cpus); err != nil {
+	applied, _, err := startLaunch(cmd, l)
+	if err != nil {
 		return fmt.Errorf("start embedded %s server: %w", e.id, err)
 	}
-	e.server, e.in, e.out = cmd, in, bufio.NewReaderSize(out, 1<<20)
+	applied.Mlock = l.Mlock
+	e.server, e.in, e.out, e.applied = cmd, in, bufio.NewReaderSize(out, 1<<20), applied
 	return nil
 }
 
@@ -109,10 +122,29 @@ func (e *embeddedRuntime) stop() {
 	e.server = nil
 }
 
+// LocksMemory: the runner calls mlockall at start when RTWASM_MLOCK=1.
+func (e *embeddedRuntime) LocksMemory() bool { return true }
+
+// usageFromWire: the runner's counters for one request; no hardware
+// counters in this model (they would count the whole runner).
+func usageFromWire(u wire.Usage) Usage {
+	return Usage{MinorFaults: u.MinorFaults, MajorFaults: u.MajorFaults, VoluntarySwitch: u.VoluntarySwitch,
+		InvoluntarySwitch: u.InvoluntarySwitch, MaxRSSKB: u.MaxRSSKB, UserNS: u.UserNS, SystemNS: u.SystemNS,
+		Instructions: -1, Cycles: -1, CacheMisses: -1, HWNote: "not counted in the embedded model (the runner serves many requests)"}
+}
+
 // Close ends the server process.
 func (e *embeddedRuntime) Close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.stop()
 	return nil
+}
+
+// maxOutputOf is the capture cap of l.
+func maxOutputOf(l Launch) int64 {
+	if l.MaxOutput > 0 {
+		return l.MaxOutput
+	}
+	return DefaultMaxOutput
 }

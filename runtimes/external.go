@@ -103,13 +103,8 @@ func firstLine(s string) string {
 	return ""
 }
 
-// runCLI runs an external runtime like runProcess, adding the end of its
-// standard output to the error when standard error is empty (iwasm prints
-// its traps on stdout).
+// runCLI runs an external runtime; RunProcess's error already carries the
+// end of its stdout (iwasm prints its traps there, see ErrorText).
 func runCLI(ctx context.Context, argv []string) Result {
-	res := RunProcess(ctx, argv)
-	if res.Err != nil && len(strings.TrimSpace(string(res.Stderr))) == 0 && len(res.Stdout) > 0 {
-		res.Err = fmt.Errorf("%w; stdout ends: %s", res.Err, Tail(res.Stdout, 300))
-	}
-	return res
+	return RunProcess(ctx, argv)
 }

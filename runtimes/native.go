@@ -31,5 +31,8 @@ func (n native) Probe(ctx context.Context) Probe {
 }
 
 func (n native) Run(ctx context.Context, artifact string, args []string) Result {
-	return RunProcess(ctx, append([]string{artifact}, args...))
+	return runProcess(ctx, append([]string{artifact}, args...), true)
 }
+
+// LocksMemory: the C harness calls mlockall when RTWASM_MLOCK=1.
+func (n native) LocksMemory() bool { return true }

@@ -5,7 +5,7 @@
 //     node:wasi (preview1) and exits with the guest's exit status;
 //   node [V8 flags] node_wasi.mjs --probe
 //     prints the Node and V8 versions and the guest clock as WASI serves it.
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { argv, exit, stdout, versions } from 'node:process';
 import { WASI } from 'node:wasi';
 
@@ -36,8 +36,25 @@ async function probe() {
   stdout.write(`node ${versions.node} v8 ${versions.v8} clock_res ${claimed} clock_granularity ${granularity}\n`);
 }
 
+// blockingFd reopens the process's stdout or stderr as a fresh open file
+// description. Node makes its own descriptors 0-2 non-blocking when they
+// are pipes, and node:wasi's fd_write then drops what a full pipe refuses
+// (EAGAIN); the reopened descriptor blocks, so every byte arrives. 'a'
+// keeps a file's contents; a descriptor that cannot be reopened (a socket)
+// is used as it is.
+function blockingFd(fd) {
+  try {
+    return openSync(`/proc/self/fd/${fd}`, 'a');
+  } catch {
+    return fd;
+  }
+}
+
 async function run(file, args) {
-  const wasi = new WASI({ version: 'preview1', args: ['kernel', ...args], env: {}, returnOnExit: true });
+  const wasi = new WASI({
+    version: 'preview1', args: ['kernel', ...args], env: {}, returnOnExit: true,
+    stdout: blockingFd(1), stderr: blockingFd(2),
+  });
   const module = await WebAssembly.compile(readFileSync(file));
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
   return wasi.start(instance);

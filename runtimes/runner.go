@@ -48,7 +48,7 @@ func (r runnerRuntime) Probe(ctx context.Context) Probe {
 }
 
 func (r runnerRuntime) Run(ctx context.Context, module string, args []string) Result {
-	return RunProcess(ctx, append(r.argv(r.id, module), args...))
+	return runProcess(ctx, append(r.argv(r.id, module), args...), true)
 }
 
 // Prepare asks the runner to prepare the module when the engine has a build
@@ -76,3 +76,6 @@ func (r runnerRuntime) command(ctx context.Context, args ...string) *exec.Cmd {
 	argv := r.argv(args...)
 	return exec.CommandContext(ctx, argv[0], argv[1:]...)
 }
+
+// LocksMemory: rtwasm-run calls mlockall at start when RTWASM_MLOCK=1.
+func (r runnerRuntime) LocksMemory() bool { return true }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -82,20 +83,118 @@ func wamrArgv(iwasm, mode, module string, args []string) []string {
 
 // build returns the iwasm build that serves w's mode.
 func (w wamr) build(ctx context.Context) (iwasmBuild, error) {
-	hint := wamrBuildHints[w.mode] + "; several builds may be listed, separated by commas"
-	paths, err := toolPaths("RTWASM_IWASM", "iwasm", hint)
+	builds, bad, err := iwasmBuilds(ctx, w.mode)
 	if err != nil {
 		return iwasmBuild{}, err
 	}
-	var builds []iwasmBuild
-	for _, path := range paths {
-		b, err := probeIwasm(ctx, path)
-		if err != nil {
-			return iwasmBuild{}, err
-		}
-		builds = append(builds, b)
+	b, err := chooseIwasm(builds, w.mode)
+	if err != nil && len(bad) > 0 {
+		err = fmt.Errorf("%w (unusable RTWASM_IWASM entries: %s)", err, strings.Join(bad, "; "))
 	}
-	return chooseIwasm(builds, w.mode)
+	return b, err
+}
+
+// iwasmBuilds probes every build RTWASM_IWASM lists (or iwasm on PATH). An
+// entry that is not an executable iwasm is skipped and named in bad: it
+// disables only itself.
+func iwasmBuilds(ctx context.Context, mode string) (builds []iwasmBuild, bad []string, err error) {
+	hint := wamrBuildHints[mode] + "; several builds may be listed, separated by commas"
+	value := strings.TrimSpace(os.Getenv("RTWASM_IWASM"))
+	if value == "" {
+		paths, err := toolPaths("RTWASM_IWASM", "iwasm", hint)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := probeIwasm(ctx, paths[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		return []iwasmBuild{b}, nil, nil
+	}
+	for _, entry := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ':' }) {
+		path, err := exec.LookPath(strings.TrimSpace(entry))
+		if err == nil {
+			var b iwasmBuild
+			if b, err = probeIwasm(ctx, path); err == nil {
+				builds = append(builds, b)
+				continue
+			}
+		}
+		bad = append(bad, fmt.Sprintf("%q: %v", entry, err))
+	}
+	if len(builds) == 0 {
+		return nil, bad, fmt.Errorf("RTWASM_IWASM=%s has no usable iwasm (%s); set it to %s", value, strings.Join(bad, "; "), hint)
+	}
+	return builds, bad, nil
+}
+
+// jitTiers are the JIT modes a build may carry besides the one it serves.
+var jitTiers = []string{"fast-jit", "llvm-jit", "multi-tier"}
+
+// WamrServing says, per wamr mode, which RTWASM_IWASM build serves it, and
+// warns when that build carries JIT tiers other than the mode (its
+// start-up may then include them: a build with LLVM JIT starts LLVM
+// whatever mode runs), when entries are unusable, and when iwasm's and
+// wamrc's versions differ. For doctor.
+func WamrServing(ctx context.Context) []string {
+	var lines []string
+	var iwasmVersion string
+	for _, r := range WAMR() {
+		mode := strings.TrimPrefix(r.ID(), "wamr:")
+		builds, bad, err := iwasmBuilds(ctx, mode)
+		for _, b := range bad {
+			lines = append(lines, fmt.Sprintf("WARNING %s: RTWASM_IWASM entry skipped: %s", r.ID(), b))
+		}
+		if err != nil {
+			lines = append(lines, fmt.Sprintf("%s: unavailable: %v", r.ID(), err))
+			continue
+		}
+		b, err := chooseIwasm(builds, mode)
+		if err != nil {
+			lines = append(lines, fmt.Sprintf("%s: unavailable: %v", r.ID(), err))
+			continue
+		}
+		iwasmVersion = b.version
+		lines = append(lines, fmt.Sprintf("%s: served by %s", r.ID(), b))
+		if extra := b.otherJITs(mode); len(extra) > 0 {
+			lines = append(lines, fmt.Sprintf("WARNING %s: its build also carries %s; add a leaner build to RTWASM_IWASM", r.ID(), strings.Join(extra, ", ")))
+		}
+	}
+	if _, wamrcVersion, err := findWamrc(ctx); err == nil && iwasmVersion != "" {
+		if msg := wamrVersionMismatch(iwasmVersion, wamrcVersion); msg != "" {
+			lines = append(lines, "WARNING wamr:aot: "+msg)
+		}
+	}
+	return lines
+}
+
+// otherJITs lists the JIT tiers b has besides mode.
+func (b iwasmBuild) otherJITs(mode string) []string {
+	var extra []string
+	for _, t := range jitTiers {
+		if t != mode && b.has(t) {
+			extra = append(extra, t)
+		}
+	}
+	return extra
+}
+
+// wamrVersionMismatch compares "iwasm X" with "wamrc Y": AOT files are
+// tied to the WAMR version that wrote them.
+func wamrVersionMismatch(iwasm, wamrc string) string {
+	iv, wv := lastField(iwasm), lastField(wamrc)
+	if iv == "" || wv == "" || iv == wv {
+		return ""
+	}
+	return fmt.Sprintf("iwasm is %s but wamrc is %s; AOT modules may not load or may differ: use wamrc from the same WAMR release (RTWASM_WAMRC)", iv, wv)
+}
+
+func lastField(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 // iwasmBuild is one iwasm binary and the running modes its --help lists.
@@ -189,6 +288,9 @@ func (w wamrAOT) Probe(ctx context.Context) Probe {
 		return Probe{Reason: err.Error()}
 	}
 	p.Version += "; modules compiled by " + version
+	if msg := wamrVersionMismatch(p.Version[:strings.IndexByte(p.Version+";", ';')], version); msg != "" {
+		p.Version += "; WARNING: " + msg
+	}
 	p.Binary += "; AOT compiler " + wamrc
 	return p
 }
@@ -199,7 +301,8 @@ func (w wamrAOT) Prepare(ctx context.Context, wasm toolchain.Artifact, dir strin
 	if err != nil {
 		return "", err
 	}
-	key := sha256.Sum256([]byte(wasm.SHA256 + "\x00" + wamrc + "\x00" + version))
+	key := sha256.Sum256([]byte(strings.Join([]string{wasm.SHA256, wamrc, version, wamrcTarget(),
+		strings.Join(wamrcArgv("", ""), " ")}, "\x00")))
 	out := filepath.Join(dir, fmt.Sprintf("%s-%s.aot", wasm.Name, hex.EncodeToString(key[:6])))
 	if _, err := os.Stat(out); err == nil {
 		return out, nil
@@ -218,6 +321,22 @@ func (w wamrAOT) Prepare(ctx context.Context, wasm toolchain.Artifact, dir strin
 // wamrcArgv are wamrc's arguments: compile module for the host into out.
 func wamrcArgv(out, module string) []string {
 	return []string{"-o", out, module}
+}
+
+// wamrcTarget is what wamrc compiles for when given no --target or --cpu:
+// the host's architecture and CPU model (its default is the host CPU), so
+// a cache moved to another machine is not reused.
+func wamrcTarget() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, value, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "model name" {
+				model = strings.TrimSpace(value)
+				break
+			}
+		}
+	}
+	return runtime.GOARCH + " " + model
 }
 
 // findWamrc locates WAMR's AOT compiler and its version.

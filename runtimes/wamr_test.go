@@ -1,9 +1,14 @@
 package runtimes
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 func TestWamrArgv(t *testing.T) {
@@ -86,5 +91,69 @@ func TestChooseIwasmNamesTheMissingBuild(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("reason %q does not mention %q", err, want)
 		}
+	}
+}
+
+// TestWamrBadEntryDisablesOnlyItself: a missing binary and a non-iwasm in
+// RTWASM_IWASM are skipped (and named by doctor); the good build serves.
+func TestWamrBadEntryDisablesOnlyItself(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	interp := standInIwasm(t, dir, "interp")
+	notIwasm := writeStandIn(t, dir, "not-iwasm", "echo hello")
+	t.Setenv("RTWASM_IWASM", filepath.Join(dir, "missing")+","+notIwasm+","+interp)
+	if p := (wamr{"interp"}).Probe(ctx); !p.Available || !strings.HasPrefix(p.Binary, interp) {
+		t.Fatalf("wamr:interp with one good build among bad entries: %+v", p)
+	}
+	if p := (wamr{"fast-jit"}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "unusable RTWASM_IWASM entries") {
+		t.Errorf("wamr:fast-jit: %+v, want unavailable naming the bad entries", p)
+	}
+	lines := strings.Join(WamrServing(ctx), "\n")
+	for _, want := range []string{"wamr:interp: served by " + interp, "skipped: \"" + filepath.Join(dir, "missing"), "skipped: \"" + notIwasm} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("doctor lines lack %q:\n%s", want, lines)
+		}
+	}
+}
+
+// TestWamrServingWarnsAboutOtherTiers: a mode served by a build with other
+// JIT tiers is flagged, and iwasm/wamrc versions that differ are reported.
+func TestWamrServingWarnsAboutOtherTiers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("RTWASM_IWASM", standInIwasm(t, dir, "multi-tier"))
+	t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.5'`))
+	lines := strings.Join(WamrServing(ctx), "\n")
+	for _, want := range []string{"WARNING wamr:interp: its build also carries fast-jit, llvm-jit, multi-tier",
+		"WARNING wamr:fast-jit: its build also carries llvm-jit, multi-tier", "iwasm is 2.4.1 but wamrc is 2.4.5"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("doctor lines lack %q:\n%s", want, lines)
+		}
+	}
+	if p := (wamrAOT{wamr{"aot"}}).Probe(ctx); !strings.Contains(p.Version, "WARNING: iwasm is 2.4.1 but wamrc is 2.4.5") {
+		t.Errorf("wamr:aot probe does not report the mismatch: %+v", p)
+	}
+}
+
+// TestWamrAOTKeyFollowsWamrc: the AOT cache key changes with wamrc's version.
+func TestWamrAOTKeyFollowsWamrc(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("RTWASM_IWASM", standInIwasm(t, dir, "interp"))
+	wasm := filepath.Join(dir, "k.wasm")
+	os.WriteFile(wasm, []byte("\x00asm\x01\x00\x00\x00"), 0o644)
+	a := toolchain.Artifact{Name: "k", Path: wasm, SHA256: "0123"}
+	var outs []string
+	for _, v := range []string{"2.4.1", "2.4.5"} { // one path, two versions
+		t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `if [ "$1" = --version ]; then echo 'wamrc `+v+`'; exit 0; fi
+[ "$1" = -o ] && cp "$3" "$2"`))
+		out, err := (wamrAOT{wamr{"aot"}}).Prepare(ctx, a, filepath.Join(dir, "prepared"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] == outs[1] {
+		t.Errorf("wamrc 2.4.1 and 2.4.5 share the AOT file %s", outs[0])
 	}
 }

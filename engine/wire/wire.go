@@ -28,16 +28,31 @@ func PreparedExtension(id string) string {
 // Request and Response are the runner's --serve protocol, one JSON line
 // each: the embedded cold-start model sends one request per sample.
 type Request struct {
-	Module string   `json:"module"`
-	Args   []string `json:"args"`
+	Module    string   `json:"module"`
+	Args      []string `json:"args"`
+	MaxOutput int64    `json:"max_output,omitempty"` // cap on each captured stream; 0: no cap
 }
 
 // Response carries the launch time, taken in the runner just before it
-// loads the module, and what the guest wrote.
+// loads the module, what the guest wrote, and what the OS counted for the
+// runner during the request.
 type Response struct {
 	LaunchNS int64  `json:"launch_ns"`
 	Stdout   []byte `json:"stdout"`
 	Stderr   []byte `json:"stderr"`
 	Exit     int    `json:"exit"`
 	Error    string `json:"error,omitempty"`
+	Usage    Usage  `json:"usage"`
+}
+
+// Usage is getrusage(RUSAGE_SELF) of the runner after a request minus
+// before it; MaxRSSKB is the runner's peak so far (KiB), not a difference.
+type Usage struct {
+	MinorFaults       int64 `json:"minor_faults"`
+	MajorFaults       int64 `json:"major_faults"`
+	VoluntarySwitch   int64 `json:"voluntary_switches"`
+	InvoluntarySwitch int64 `json:"involuntary_switches"`
+	MaxRSSKB          int64 `json:"max_rss_kb"`
+	UserNS            int64 `json:"user_ns"`
+	SystemNS          int64 `json:"system_ns"`
 }

@@ -6,6 +6,9 @@
  *   rtwasm iteration <i> <ns>      after init+kernel number i (1-based)
  *   rtwasm main_end <ns>
  * Options: --iterations N (default 1; 0 measures start-up alone), --dump.
+ * Native builds lock their memory (mlockall) before main_start when the
+ * environment has RTWASM_MLOCK=1 (failure is reported on stderr, and the
+ * kernel runs unlocked); WebAssembly has no such call.
  *
  * WebAssembly builds also export rtwasm_job (one init+kernel run) and
  * rtwasm_dump, so that a host can rerun jobs in the same instance after
@@ -14,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifndef __wasi__
+#include <sys/mman.h>
+#endif
 
 #include "harness.h"
 
@@ -33,7 +39,16 @@ static void usage(const char *arg) {
 	exit(2);
 }
 
+static void lock_memory(void) {
+#ifndef __wasi__
+	const char *v = getenv("RTWASM_MLOCK");
+	if (v != NULL && strcmp(v, "1") == 0 && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+		perror("rtwasm harness: mlockall (RTWASM_MLOCK=1)");
+#endif
+}
+
 int main(int argc, char **argv) {
+	lock_memory();
 	long long start = now_ns();
 	long iterations = 1;
 	int dump = 0;

@@ -148,8 +148,10 @@ func (d *dockerEngine) Run(ctx context.Context, artifact string, args []string) 
 	name := fmt.Sprintf("rtwasm-%s-%d", containerRun, d.seq.Add(1))
 	defer removeContainer(cli, name)
 	config := containerConfig(img.tag, benchPath(artifact), args)
+	host := hardenedHostConfig(runtimes.CPUsFrom(ctx))
+	res.Applied, res.Usage = dockerConditions(host, runtimes.LaunchFrom(ctx))
 	res.LaunchNS = time.Now().UnixNano()
-	if _, err := cli.ContainerCreate(ctx, config, hardenedHostConfig(runtimes.CPUsFrom(ctx)), nil, nil, name); err != nil {
+	if _, err := cli.ContainerCreate(ctx, config, host, nil, nil, name); err != nil {
 		res.Err = fmt.Errorf("create container: %w", orTimeout(ctx, err))
 		return res
 	}
@@ -159,9 +161,36 @@ func (d *dockerEngine) Run(ctx context.Context, artifact string, args []string) 
 	if res.Stdout, res.Stderr, err = containerLogs(cli, name); err != nil {
 		res.Err = fmt.Errorf("read container output: %w", err)
 	} else if res.ExitStatus != 0 {
-		res.Err = fmt.Errorf("container exited with status %d: %s", res.ExitStatus, runtimes.Tail(res.Stderr, 400))
+		res.Err = fmt.Errorf("container exited with status %d: %s", res.ExitStatus, runtimes.ErrorText(res.Stdout, res.Stderr))
 	}
 	return res
+}
+
+// dockerConditions sets the container's stack limit as the launch asks and
+// says what is applied and counted. The container's process is started and
+// reaped by containerd's shim, not by rtwasm, so its rusage is out of reach
+// and its cgroup is gone at exit: the OS counters are -1 (unavailable), the
+// scheduling policy is not applicable (Sched ""), and mlock is n/a.
+func dockerConditions(host *container.HostConfig, l runtimes.Launch) (runtimes.Launch, runtimes.Usage) {
+	applied := runtimes.Launch{CPUs: l.CPUs}
+	// The daemon's log options may rotate (max-size 10m here), which drops
+	// the start of a large output: one file, big enough for both streams
+	// at the capture cap in json-file's encoding (about twice the bytes).
+	host.LogConfig.Config = map[string]string{"max-size": fmt.Sprintf("%dm", 6*maxOutput(l)>>20), "max-file": "1"}
+	if l.Stack > 0 {
+		host.Ulimits = append(host.Ulimits, &container.Ulimit{Name: "stack", Soft: l.Stack, Hard: l.Stack})
+		applied.Stack = l.Stack
+	}
+	note := "docker: the container's process is reaped by containerd's shim, so its rusage is unavailable; hardware counters not measured"
+	return applied, runtimes.Usage{MinorFaults: -1, MajorFaults: -1, VoluntarySwitch: -1, InvoluntarySwitch: -1,
+		MaxRSSKB: -1, UserNS: -1, SystemNS: -1, Instructions: -1, Cycles: -1, CacheMisses: -1, HWNote: note}
+}
+
+func maxOutput(l runtimes.Launch) int64 {
+	if l.MaxOutput > 0 {
+		return l.MaxOutput
+	}
+	return runtimes.DefaultMaxOutput
 }
 
 // benchPath is where the image holds the kernel built at artifact.

@@ -141,7 +141,19 @@ func (r *runcBundle) Run(ctx context.Context, artifact string, args []string) ru
 	}
 	defer os.RemoveAll(bundle)
 	defer deleteRuncState(bin, id)
-	return runtimes.RunProcess(ctx, []string{bin, "--root", runcStateRoot, "run", "--bundle", bundle, id})
+	l := runtimes.LaunchFrom(ctx)
+	asked := l.Sched
+	if prio, _ := runtimes.ParseSched(asked); prio > 0 {
+		l.Sched = "other"
+		ctx = runtimes.WithLaunch(ctx, l)
+	}
+	res := runtimes.RunProcess(ctx, []string{bin, "--root", runcStateRoot, "run", "--bundle", bundle, id})
+	if l.Sched != asked {
+		// runc moves the container into a cgroup whose real-time budget
+		// (cpu.rt_runtime_us) is 0, which refuses a SCHED_FIFO task.
+		res.Applied.Sched = "other (" + asked + " not applied: the container's cgroup has no real-time CPU budget)"
+	}
+	return res
 }
 
 // rootfsWith returns a root filesystem holding every kernel given so far
