@@ -18,6 +18,9 @@ func (r *runData) setupSection(noise runNoise) section {
 		Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes), noise.noiseNarrative()}}
 	c.Warning = strings.TrimSpace(partialWarning(m) + " " + frequencyWarning(m.HostStart, m.HostEnd) + " " + noise.noiseWarning())
 	c.Tables = []table{r.runTable(), hostTable(m.HostStart, m.HostEnd), compilersTable(m), r.runtimesTable()}
+	if m.Calibration != nil {
+		c.Tables = append(c.Tables, calibrationTable(*m.Calibration))
+	}
 	if noise.measured() {
 		c.Tables = append(c.Tables, noise.noiseTable(r.benchmarks))
 	}
@@ -101,6 +104,9 @@ func (r *runData) runTable() table {
 		{"Iterations per prolonged process", strconv.Itoa(o.Iterations)},
 		{"Timeout per sample", o.Timeout.String()},
 		{"Seed (sample order)", strconv.FormatInt(o.Seed, 10)},
+		{"Launch (stack, scheduling, memory lock)", launchText(o)},
+		{"Interference on the other CPUs, gap between trials", orDash(o.Stress) + ", " + o.Gap.String()},
+		{"Executor", executorText(o)},
 		{"Experiments", orDash(strings.Join(m.Experiments, ", "))},
 		{"Benchmarks", orDash(strings.Join(r.benchmarks, ", "))},
 		{"Started", formatInstant(m.Started)},
@@ -193,4 +199,50 @@ func formatInstant(t time.Time) string {
 		return "–"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// launchText says how every sampled process was started (older runs
+// recorded none of it).
+func launchText(o run.Options) string {
+	if o.Stack == 0 && o.Sched == "" {
+		return "not recorded"
+	}
+	stack := "inherited"
+	if o.Stack > 0 {
+		stack = strconv.FormatInt(o.Stack>>10, 10) + " KiB"
+	}
+	lock := "off"
+	if o.Mlock {
+		lock = "on where the runtime can"
+	}
+	return fmt.Sprintf("stack %s, %s, mlock %s (per sample: columns stack_bytes, sched, mlock)", stack, orDash(o.Sched), lock)
+}
+
+func executorText(o run.Options) string {
+	if o.Executor == "slurm" {
+		return fmt.Sprintf("slurm (partition %s, %d shards)", o.Partition, o.Shards)
+	}
+	return orDash(o.Executor)
+}
+
+// calibrationTable shows the launch floor of each path, measured at the
+// run's start with a module that does nothing: rtwasm's own share of a
+// start-up figure, to subtract or to judge.
+func calibrationTable(c run.Calibration) table {
+	t := table{Caption: fmt.Sprintf("Launch floor (launch → main_start of an empty module, %d launches per path; %s)", c.Reps, orDash(c.Launch)),
+		Header: []string{"Path", "Median (ms)", "Min (ms)", "Max (ms)", "Note"}}
+	for _, f := range c.Floors {
+		t.Rows = append(t.Rows, []string{f.Path, msText(f.MedianNS), msText(f.MinNS), msText(f.MaxNS), f.Error})
+	}
+	if c.Note != "" {
+		t.Caption += ". " + c.Note
+	}
+	return t
+}
+
+func msText(ns int64) string {
+	if ns <= 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64)
 }
