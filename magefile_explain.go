@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,7 +84,12 @@ func Explain(ctx context.Context) error {
 	}
 	cg.Measure(ctx, rows, explain.Build{Runtimes: b.Runtimes, Env: b.Env, Input: b.Input, Probe: b.Probe}, os.Stdout)
 	explain.Explain(rows)
-	if err := explain.WriteCSV(filepath.Join(dir, explain.FileName), rows); err != nil {
+	// Kernels explained before keep their rows.
+	old, err := explain.ReadCSV(filepath.Join(dir, explain.FileName))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := explain.WriteCSV(filepath.Join(dir, explain.FileName), explain.Merge(old, rows)); err != nil {
 		return err
 	}
 	fmt.Printf("\nWhy (run %s, %s):\n", m.RunID, m.Options.Dataset)

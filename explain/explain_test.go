@@ -195,3 +195,11 @@ func TestCallgrindCountsOneJob(t *testing.T) {
 		t.Errorf("%s (%s): %v", embedded.ID(), embedded.ColdStart(), err)
 	}
 }
+
+func TestMergeReplacesExplainedKernels(t *testing.T) {
+	old := []Row{{Benchmark: "gemm", Series: "a", Finding: "old"}, {Benchmark: "adi", Series: "a"}}
+	got := Merge(old, []Row{{Benchmark: "gemm", Series: "a", Finding: "new"}, {Benchmark: "gemm", Series: Baseline}})
+	if len(got) != 3 || got[0].Benchmark != "adi" || got[1].Series != Baseline || got[2].Finding != "new" {
+		t.Errorf("Merge = %+v", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 )
@@ -140,4 +141,17 @@ func sep(i int) string {
 		return ""
 	}
 	return "\t"
+}
+
+// Merge keeps the rows of old whose benchmark rows does not cover, so that
+// explaining one kernel after another accumulates in one explain.csv.
+func Merge(old, rows []Row) []Row {
+	out := slices.Clone(rows)
+	for _, r := range old {
+		if !slices.ContainsFunc(rows, func(n Row) bool { return n.Benchmark == r.Benchmark }) {
+			out = append(out, r)
+		}
+	}
+	Sort(out)
+	return out
 }
