@@ -126,7 +126,8 @@ func Explain(rows []Row) {
 		case !ok:
 			rows[i].Finding = "no " + Baseline + " row to compare with"
 		default:
-			rows[i].Finding = finding(rows[i], base)
+			proxy, _ := find(rows, rows[i].Benchmark, Proxies[rows[i].Series])
+			rows[i].Finding = finding(rows[i], base, proxy)
 		}
 	}
 }
@@ -140,6 +141,13 @@ func find(rows []Row, benchmark, series string) (Row, bool) {
 	return Row{}, false
 }
 
+// Proxies name, for a series whose prepared code cannot run under valgrind
+// (a module precompiled for the host CPU is refused on valgrind's virtual
+// CPU), the series compiling the same module with the same compiler in the
+// process, whose instructions stand in for it — compiled for valgrind's CPU
+// features, so close but not identical code.
+var Proxies = map[string]string{"wasmtime:aot": "wasmtime:cranelift", "wasmtime:cache": "wasmtime:cranelift", "wazero:cache": "wazero:compiler"}
+
 // similar is the band within which two quantities count as the same: wider
 // than callgrind's run-to-run wobble of a Go or JIT runtime (well under 1 %),
 // narrower than any difference worth explaining.
@@ -147,7 +155,8 @@ const similar = 0.05
 
 // finding compares one series with the baseline: time, instructions,
 // faults, RSS, and which of them accounts for the time difference.
-func finding(r, base Row) string {
+// proxy, when it has instruction counts and r has none, stands in for r's.
+func finding(r, base, proxy Row) string {
 	var parts []string
 	timeRatio := math.NaN()
 	if r.SteadyNS > 0 && base.SteadyNS > 0 {
@@ -155,9 +164,13 @@ func finding(r, base Row) string {
 		parts = append(parts, fmt.Sprintf("%.2f× the time per job", timeRatio))
 	}
 	instrRatio := math.NaN()
-	if r.instructions() && base.instructions() {
+	switch {
+	case r.instructions() && base.instructions():
 		instrRatio = float64(r.JobInstructions) / float64(base.JobInstructions)
 		parts = append(parts, fmt.Sprintf("%.2f× the instructions per job", instrRatio))
+	case proxy.instructions() && base.instructions():
+		instrRatio = float64(proxy.JobInstructions) / float64(base.JobInstructions)
+		parts = append(parts, fmt.Sprintf("%.2f× the instructions per job (counted on %s, the same compiler in-process)", instrRatio, proxy.Series))
 	}
 	faultRatio := math.NaN()
 	if r.counters() && base.counters() {

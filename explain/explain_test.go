@@ -203,3 +203,29 @@ func TestMergeReplacesExplainedKernels(t *testing.T) {
 		t.Errorf("Merge = %+v", got)
 	}
 }
+
+func TestSelectAddsNativesAndProxies(t *testing.T) {
+	rows := []Row{{Benchmark: "gemm", Series: "wasmtime:aot"}, {Benchmark: "adi", Series: "wazero:interp"}, {Benchmark: "mvt", Series: "x"}}
+	got := Select(rows, []string{"gemm", "adi"}, Natives...)
+	var names []string
+	for _, r := range got {
+		names = append(names, r.Benchmark+"/"+r.Series)
+	}
+	want := []string{"adi/native:glibc", "adi/native:musl", "adi/wazero:interp",
+		"gemm/native:glibc", "gemm/native:musl", "gemm/wasmtime:aot", "gemm/wasmtime:cranelift"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("Select = %v, want %v", names, want)
+	}
+}
+
+func TestProxyStandsInForInstructions(t *testing.T) {
+	rows := []Row{
+		{Benchmark: "k", Series: Baseline, SteadyNS: 100, JobInstructions: 1000},
+		{Benchmark: "k", Series: "wasmtime:aot", SteadyNS: 80, JobInstructions: NotRecorded},
+		{Benchmark: "k", Series: "wasmtime:cranelift", JobInstructions: 1200},
+	}
+	Explain(rows)
+	if f := rows[1].Finding; !strings.Contains(f, "1.20× the instructions per job (counted on wasmtime:cranelift") || !strings.Contains(f, "each instruction costs less") {
+		t.Errorf("finding %q", f)
+	}
+}

@@ -16,7 +16,8 @@ import (
 var Natives = []string{"native:glibc", "native:musl"}
 
 // Select keeps the rows of the given benchmarks and adds a row (not in the
-// run) for each of the named series a benchmark lacks.
+// run) for each of the named series, and each proxy of a kept series
+// (Proxies), that a benchmark lacks.
 func Select(rows []Row, benchmarks []string, series ...string) []Row {
 	var out []Row
 	for _, r := range rows {
@@ -25,7 +26,13 @@ func Select(rows []Row, benchmarks []string, series ...string) []Row {
 		}
 	}
 	for _, b := range benchmarks {
-		for _, s := range series {
+		want := slices.Clone(series)
+		for _, r := range out {
+			if p := Proxies[r.Series]; r.Benchmark == b && p != "" && !slices.Contains(want, p) {
+				want = append(want, p)
+			}
+		}
+		for _, s := range want {
 			if _, ok := find(out, b, s); !ok {
 				out = append(out, Row{Benchmark: b, Series: s, FaultsPerJob: NotRecorded, MaxRSSKB: NotRecorded,
 					JobInstructions: NotRecorded, OtherInstructions: NotRecorded, CounterNote: "not in the run"})
