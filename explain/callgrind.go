@@ -145,22 +145,40 @@ func (c *Callgrind) runner(id string, env runtimes.Env) (runtimes.Runtime, bool)
 
 func isNative(t toolchain.Target) bool { return t != toolchain.Wasm }
 
-// Job measures the instructions of one job: a process running two jobs
-// minus one running one job (both without the result dump), so start-up,
-// module compilation and exit cancel; other is the one-job process's rest.
-func (c *Callgrind) Job(ctx context.Context, launch Launch) (job, other int64, err error) {
+// maxExtraJobs caps the jobs added to a process to make one job stand out
+// of the runtime's own run-to-run wobble.
+const maxExtraJobs = 50
+
+// Job measures the instructions of one job: a process running 1+k jobs
+// minus one running one job, over k, so start-up, module compilation and
+// exit cancel; other is the one-job process's rest. k is 1 unless the job
+// is small beside the rest: a runtime's count wobbles by up to ~0.1 % of
+// its total between identical runs (threads, the Go runtime), so k grows
+// until k jobs make at least 5 % of the one-job process (at most 50).
+func (c *Callgrind) Job(ctx context.Context, launch Launch) (job, other int64, jobs int, err error) {
 	one, err := c.instructions(ctx, launch, 1)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	two, err := c.instructions(ctx, launch, 2)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	if two <= one {
-		return 0, 0, fmt.Errorf("two jobs counted %d instructions, one job %d: the difference is not one job", two, one)
+	k, more := 1, two
+	if d := two - one; d < one/20 {
+		k = maxExtraJobs
+		if d > 0 {
+			k = int(min(maxExtraJobs, (one/20+d-1)/d))
+		}
+		if more, err = c.instructions(ctx, launch, 1+k); err != nil {
+			return 0, 0, 0, err
+		}
 	}
-	return two - one, one - (two - one), nil
+	if more <= one {
+		return 0, 0, 0, fmt.Errorf("%d jobs counted %d instructions, one job %d: the difference is not the work of jobs", 1+k, more, one)
+	}
+	job = (more - one) / int64(k)
+	return job, one - job, k, nil
 }
 
 // instructions runs one process of n jobs under callgrind and returns its total Ir.

@@ -147,16 +147,18 @@ func TestReadCallgrindTotal(t *testing.T) {
 
 // fakeKernel is a shell script speaking the harness protocol: each job is
 // a loop, so a two-job process executes measurably more than a one-job one.
+// Its timestamps are made up (increasing): date would fork a process.
 const fakeKernel = `#!/bin/sh
 n=$2
-echo "rtwasm main_start $(date +%s%N)"
+j=0; while [ $j -lt START ]; do j=$((j+1)); done
+echo "rtwasm main_start 1"
 i=1
 while [ $i -le $n ]; do
   j=0; while [ $j -lt 3000 ]; do j=$((j+1)); done
-  echo "rtwasm iteration $i $(date +%s%N)"
+  echo "rtwasm iteration $i $((i+1))"
   i=$((i+1))
 done
-echo "rtwasm main_end $(date +%s%N)"
+echo "rtwasm main_end $((n+2))"
 `
 
 func TestCallgrindCountsOneJob(t *testing.T) {
@@ -165,7 +167,7 @@ func TestCallgrindCountsOneJob(t *testing.T) {
 	}
 	dir := t.TempDir()
 	kernel := filepath.Join(dir, "kernel.sh")
-	if err := os.WriteFile(kernel, []byte(fakeKernel), 0o755); err != nil {
+	if err := os.WriteFile(kernel, []byte(strings.Replace(fakeKernel, "START", "0", 1)), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	cg, err := NewCallgrind(filepath.Join(dir, "cg"))
@@ -177,9 +179,12 @@ func TestCallgrindCountsOneJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	job, other, err := cg.Job(context.Background(), launch)
+	job, other, k, err := cg.Job(context.Background(), launch)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if k != 1 {
+		t.Errorf("a job this large beside start-up took %d extra jobs, want 1", k)
 	}
 	// 3000 shell loop turns take well over 100 k instructions; start-up
 	// (the dynamic loader, the shell's set-up) is counted apart.
@@ -188,6 +193,21 @@ func TestCallgrindCountsOneJob(t *testing.T) {
 	}
 	if os.Getenv(envOut) != "" {
 		t.Errorf("%s left set", envOut)
+	}
+	// A tiny job beside a long start-up takes more jobs to stand out.
+	tiny := filepath.Join(dir, "tiny.sh")
+	if err := os.WriteFile(tiny, []byte(strings.NewReplacer("START", "3000", "3000", "3").Replace(fakeKernel)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if launch, err = cg.Launcher(native, runtimes.Env{}, tiny); err != nil {
+		t.Fatal(err)
+	}
+	small, _, k, err := cg.Job(context.Background(), launch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k <= 1 || small <= 0 || small >= job {
+		t.Errorf("tiny job: %d instructions over %d extra jobs (the large one: %d)", small, k, job)
 	}
 	// Not wrappable: an embedded series (the runner's second of each pair).
 	embedded := runtimes.Runner(runtimes.Env{Runner: "x"})[1]

@@ -70,27 +70,27 @@ func (c *Callgrind) Measure(ctx context.Context, rows []Row, b Build, log io.Wri
 			r.Target = string(rt.Target())
 		}
 		fmt.Fprintf(log, "explain: %s on %s under callgrind…\n", r.Benchmark, r.Series)
-		job, other, err := c.measure(ctx, rt, r.Benchmark, b)
+		job, other, k, err := c.measure(ctx, rt, r.Benchmark, b)
 		if err != nil {
 			r.InstructionNote = "does not run under valgrind: " + err.Error()
 			continue
 		}
 		r.JobInstructions, r.OtherInstructions = job, other
-		r.InstructionNote = fmt.Sprintf("callgrind Ir: a 2-job process − a 1-job process = one job (%s; Go programs with GOMAXPROCS=1, GOGC=off, no async preemption)", c.version)
+		r.InstructionNote = fmt.Sprintf("callgrind Ir: (a %d-job process − a 1-job process) / %d = one job (%s; Go programs with GOMAXPROCS=1, GOGC=off, no async preemption)", 1+k, k, c.version)
 	}
 }
 
-func (c *Callgrind) measure(ctx context.Context, rt runtimes.Runtime, benchmark string, b Build) (job, other int64, err error) {
+func (c *Callgrind) measure(ctx context.Context, rt runtimes.Runtime, benchmark string, b Build) (job, other int64, jobs int, err error) {
 	if p := b.Probe(ctx, rt); !p.Available {
-		return 0, 0, fmt.Errorf("runtime unavailable: %s", p.Reason)
+		return 0, 0, 0, fmt.Errorf("runtime unavailable: %s", p.Reason)
 	}
 	input, err := b.Input(rt, benchmark)
 	if err != nil {
-		return 0, 0, fmt.Errorf("no input: %w", err)
+		return 0, 0, 0, fmt.Errorf("no input: %w", err)
 	}
 	launch, err := c.Launcher(rt, b.Env, input)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	return c.Job(ctx, launch)
 }
