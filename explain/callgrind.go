@@ -3,6 +3,8 @@ package explain
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -37,7 +39,6 @@ type Callgrind struct {
 	version  string
 	Timeout  time.Duration // per valgrind run (default 10 min)
 	wrapped  map[string]bool
-	count    int
 }
 
 // NewCallgrind finds valgrind and prepares a scratch directory under dir.
@@ -74,7 +75,25 @@ if [ -z "$%[2]s" ]; then exec %[1]s "$@"; fi
 # pinning) and no collection make it repeat within 0.1 %%.
 GOMAXPROCS=1 GOGC=off GODEBUG="${GODEBUG:+$GODEBUG,}asyncpreemptoff=1" exec %[3]s --tool=callgrind --callgrind-out-file="$%[2]s/callgrind.%%p" --log-file="$%[2]s/valgrind.%%p.log" %[1]s "$@"
 `, shellQuote(real), envOut, shellQuote(c.valgrind))
-	return path, os.WriteFile(path, []byte(script), 0o755)
+	// Written aside and renamed: another explain may be executing the old one.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".wrap-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = tmp.WriteString(script)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o755)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return path, err
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -110,8 +129,9 @@ func (c *Callgrind) Launcher(r runtimes.Runtime, env runtimes.Env, input string)
 	case strings.HasPrefix(id, "docker:") || strings.HasPrefix(id, "runc:"):
 		return nil, errors.New("the container's process is started by the container runtime, not by a program valgrind can wrap")
 	case isNative(r.Target()):
-		c.count++
-		w, err := c.wrap(fmt.Sprintf("native-%d", c.count), input)
+		// Named by the input, so concurrent explains share one wrapper per binary.
+		sum := sha256.Sum256([]byte(input))
+		w, err := c.wrap("native-"+hex.EncodeToString(sum[:8]), input)
 		return func(ctx context.Context, args []string) runtimes.Result { return r.Run(ctx, w, args) }, err
 	}
 	if wr, ok := c.runner(id, env); ok {
