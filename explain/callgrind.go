@@ -51,6 +51,10 @@ func NewCallgrind(dir string) (*Callgrind, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s --version: %w", vg, err)
 	}
+	// Absolute: a relative directory on PATH is refused by exec.LookPath.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
 		return nil, err
 	}

@@ -214,6 +214,8 @@ func cause(timeRatio, instrRatio, faultRatio float64) string {
 		return "Faster with as many or more instructions: each instruction costs less — different code layout, alignment or memory access pattern (caches, branch prediction), not less work."
 	case instrRatio > 1+similar && instrRatio >= 0.5*timeRatio:
 		return "Slower mostly because it executes more instructions (bounds checks, register pressure, less optimisation)."
+	case instrRatio > 1+similar:
+		return fmt.Sprintf("More instructions account for %.3g× of the %.3g×; each instruction also costs more (an interpreter's dispatch, memory access pattern).", instrRatio, timeRatio)
 	case moreFaults:
 		return "Slower with more page faults per job: memory is touched anew each job."
 	default:

@@ -96,6 +96,7 @@ func TestExplainNamesTheCause(t *testing.T) {
 		{Row{SteadyNS: 80, JobInstructions: 1000, MaxRSSKB: 900, FaultsPerJob: 1}, "fewer page faults"},
 		{Row{SteadyNS: 300, JobInstructions: 2500, MaxRSSKB: 1000, FaultsPerJob: 10}, "more instructions"},
 		{Row{SteadyNS: 300, JobInstructions: 1000, MaxRSSKB: 1000, FaultsPerJob: 10}, "each instruction costs more"},
+		{Row{SteadyNS: 50000, JobInstructions: 20000, MaxRSSKB: 1000, FaultsPerJob: 10}, "account for 20× of the 500×"},
 		{Row{SteadyNS: 300, JobInstructions: 1000, MaxRSSKB: 5000, FaultsPerJob: 200}, "more page faults"},
 		{Row{SteadyNS: 102, JobInstructions: 3000, MaxRSSKB: 1000, FaultsPerJob: 10}, "Same speed"},
 		{Row{SteadyNS: 300, JobInstructions: NotRecorded, MaxRSSKB: NotRecorded}, "not determined"},
@@ -170,7 +171,8 @@ func TestCallgrindCountsOneJob(t *testing.T) {
 	if err := os.WriteFile(kernel, []byte(strings.Replace(fakeKernel, "START", "0", 1)), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cg, err := NewCallgrind(filepath.Join(dir, "cg"))
+	t.Chdir(dir)
+	cg, err := NewCallgrind("cg") // relative, as the mage target passes it
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +195,14 @@ func TestCallgrindCountsOneJob(t *testing.T) {
 	}
 	if os.Getenv(envOut) != "" {
 		t.Errorf("%s left set", envOut)
+	}
+	// Programs looked up on PATH find the wrapper first.
+	t.Setenv("PATH", os.Getenv("PATH"))
+	if err := cg.WrapPath("sh"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := exec.LookPath("sh"); err != nil || got != filepath.Join(cg.dir, "bin", "sh") {
+		t.Errorf("LookPath(sh) = %s, %v; want the wrapper", got, err)
 	}
 	// A tiny job beside a long start-up takes more jobs to stand out.
 	tiny := filepath.Join(dir, "tiny.sh")
