@@ -199,6 +199,9 @@ func cause(timeRatio, instrRatio, faultRatio float64) string {
 	moreFaults := !math.IsNaN(faultRatio) && faultRatio > 1+4*similar
 	fewerFaults := !math.IsNaN(faultRatio) && faultRatio < 1-4*similar
 	switch {
+	case !math.IsNaN(instrRatio) && instrRatio > 8*max(timeRatio, 1):
+		return "The instruction count is far above what the time allows: it includes work off the job's critical path " +
+			"(compiler threads running beside the jobs, as V8's tier-up does), so it does not compare."
 	case math.Abs(timeRatio-1) <= similar:
 		return "Same speed."
 	case math.IsNaN(instrRatio):

@@ -97,6 +97,7 @@ func TestExplainNamesTheCause(t *testing.T) {
 		{Row{SteadyNS: 300, JobInstructions: 2500, MaxRSSKB: 1000, FaultsPerJob: 10}, "more instructions"},
 		{Row{SteadyNS: 300, JobInstructions: 1000, MaxRSSKB: 1000, FaultsPerJob: 10}, "each instruction costs more"},
 		{Row{SteadyNS: 50000, JobInstructions: 20000, MaxRSSKB: 1000, FaultsPerJob: 10}, "account for 20× of the 500×"},
+		{Row{SteadyNS: 370, JobInstructions: 150000, MaxRSSKB: 1000, FaultsPerJob: 10}, "does not compare"},
 		{Row{SteadyNS: 300, JobInstructions: 1000, MaxRSSKB: 5000, FaultsPerJob: 200}, "more page faults"},
 		{Row{SteadyNS: 102, JobInstructions: 3000, MaxRSSKB: 1000, FaultsPerJob: 10}, "Same speed"},
 		{Row{SteadyNS: 300, JobInstructions: NotRecorded, MaxRSSKB: NotRecorded}, "not determined"},

@@ -76,7 +76,7 @@ func (c *Callgrind) Measure(ctx context.Context, rows []Row, b Build, log io.Wri
 			continue
 		}
 		r.JobInstructions, r.OtherInstructions = job, other
-		r.InstructionNote = fmt.Sprintf("callgrind Ir: (a %d-job process − a 1-job process) / %d = one job (%s; Go programs with GOMAXPROCS=1, GOGC=off, no async preemption)", 1+k, k, c.version)
+		r.InstructionNote = fmt.Sprintf("callgrind Ir of every thread: (a %d-job process − a 1-job process) / %d = one job (%s; Go programs with GOMAXPROCS=1, GOGC=off, no async preemption)", 1+k, k, c.version)
 	}
 }
 
