@@ -36,7 +36,9 @@ func (r *runData) whySection() section {
 		"(a two-job process minus a one-job process, so start-up and compilation cancel). " +
 		"Callgrind counts work, not time: a series with the same instructions but a different time per job differs in how fast " +
 		"each instruction runs (code layout, alignment, caches, branch prediction), which no counter on this host can show. " +
-		"Also in " + explain.FileName + "."}
+		"Native counts repeat exactly; runtimes hosted by the Go runner also count the Go runtime's background thread, " +
+		"which runs in proportion to wall time under valgrind, so on jobs under a million instructions their counts repeat only " +
+		"within about 10–20 %. Also in " + explain.FileName + "."}
 	t := table{Caption: "Per job, by kernel and series", Header: append(explain.CellsHeader, "finding")}
 	var notes []string
 	for _, row := range rows {
