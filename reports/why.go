@@ -33,7 +33,7 @@ func (r *runData) whySection() section {
 	}
 	c.Paragraphs = []string{"For each kernel and series: the median time per job in the prolonged test after warm-up, " +
 		"page faults per job and peak RSS from the OS counters, and the instructions of one job counted by valgrind's callgrind " +
-		"(a two-job process minus a one-job process, so start-up and compilation cancel). " +
+		"(a process of 1+k jobs minus a one-job process, over k, so start-up and compilation cancel; k = 1 unless the job is small beside the start-up). " +
 		"Callgrind counts work, not time: a series with the same instructions but a different time per job differs in how fast " +
 		"each instruction runs (code layout, alignment, caches, branch prediction), which no counter on this host can show. " +
 		"Native counts repeat exactly; runtimes hosted by the Go runner also count the Go runtime's background thread, " +
