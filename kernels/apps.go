@@ -6,6 +6,15 @@ package kernels
 // no upstream harness to compare with), and every runtime must match them.
 const Apps = "apps"
 
+// No multi-threaded CNN variant: it needs wasi-threads (wasi_thread_spawn
+// over a shared memory), and nothing here has it end to end — Debian's
+// wasi-libc ships no wasm32-wasi-threads sysroot (only a stub libpthread),
+// wazero implements no thread-spawn, wasmtime-go v39's C API has neither
+// wasi-threads nor shared memories (only the atomics switch), and node:wasi
+// has no thread-spawn. The Wasmtime CLI (-S threads) and WAMR
+// (lib-wasi-threads) have it; add the variant with a wasi-sdk threads
+// sysroot when those run here.
+
 // apps sizes, by native glibc time per job (init+run) measured on the 2-core
 // development VM: MINI 0.02–0.3 ms, SMALL 0.3–1.5 ms, MEDIUM 5–25 ms, LARGE
 // 0.1–0.3 s (like PolyBench LARGE); EXTRALARGE is 2–4× LARGE's work.

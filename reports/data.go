@@ -13,6 +13,7 @@ import (
 // by runtime id alone: one id can run in two cold-start models.
 type runData struct {
 	manifest    run.Manifest
+	dir         string // the run directory, for files beside the samples (explain.csv)
 	ok          []run.Sample
 	errors      []run.Sample
 	unavailable []run.Sample

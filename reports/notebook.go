@@ -66,11 +66,13 @@ func (r *runData) buildPage(a analysis) (page, error) {
 	builders := []func() (section, error){
 		r.startupSection, r.totalSection, r.prolongedSection,
 		func() (section, error) { return summarySection(a.summary), nil },
+		func() (section, error) { return r.appsSection(), nil },
 		func() (section, error) { return pairwiseSection(a.comparisons), nil },
 		func() (section, error) { return r.realTimeSection(a.evt) },
 		func() (section, error) { return r.breakEvenSection(a.breakEven) },
 		r.tailSection,
 		func() (section, error) { return hybridSection(HybridRatios(r.ok)), nil },
+		func() (section, error) { return r.whySection(), nil },
 		func() (section, error) { return r.hostsSection(), nil }, // hosts.go
 	}
 	for _, build := range builders {

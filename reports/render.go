@@ -52,6 +52,7 @@ func Render(runDir string) (outDir string, err error) {
 		return "", err
 	}
 	r := newRun(m, rows)
+	r.dir = runDir
 	a := r.analyse()
 	pg, err := r.buildPage(a)
 	if err != nil {
