@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rtwasm/rtwasm/internal/debian"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -23,9 +23,6 @@ import (
 // measurement. It runs in its own process group so that stopping it (after
 // the last trial, on an error or an interrupt) takes every worker with it;
 // Pdeathsig kills it if rtwasm itself dies without stopping it.
-
-// stressInstall names the fix when stress-ng is missing.
-const stressInstall = "apt-get install stress-ng"
 
 // stressArgs are stress-ng's arguments for a kind of load on n CPUs.
 func stressArgs(kind string, cpus []int, tmp string) []string {
@@ -60,20 +57,11 @@ func findStressNG(ctx context.Context, log io.Writer) (string, error) {
 	if path, err := exec.LookPath("stress-ng"); err == nil {
 		return path, nil
 	}
-	if os.Geteuid() != 0 {
-		return "", fmt.Errorf("RTWASM_STRESS needs stress-ng, which is not on PATH; install it: %s", stressInstall)
-	}
-	fmt.Fprintln(log, "stress-ng missing; installing it with apt-get")
-	out, err := exec.CommandContext(ctx, "apt-get", "install", "-y", "stress-ng").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("RTWASM_STRESS: %s failed (%v): %s; run apt-get update, then %s", stressInstall, err, lastLine(out), stressInstall)
+	fmt.Fprintln(log, "stress-ng missing; installing it")
+	if err := debian.Ensure(ctx, "stress-ng"); err != nil {
+		return "", fmt.Errorf("RTWASM_STRESS needs stress-ng: %w", err)
 	}
 	return exec.LookPath("stress-ng")
-}
-
-func lastLine(out []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	return lines[len(lines)-1]
 }
 
 // stressor is a running stress-ng process group.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtwasm/rtwasm/toolchain"
+	"github.com/rtwasm/rtwasm/internal/debian"
 )
 
 var screenshotTo = flag.String("screenshot-to", "", "also copy the headless Chromium screenshot of index.html to this file")
@@ -24,7 +24,7 @@ func chromium(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := toolchain.EnsurePackages(ctx, "chromium"); err != nil {
+	if err := debian.Ensure(ctx, "chromium"); err != nil {
 		t.Skipf("headless Chromium is not available: %v", err)
 	}
 	bin, err := exec.LookPath("chromium")

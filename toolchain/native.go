@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/internal/debian"
 )
 
 // ClangPackage is the Debian package of the clang every clang target uses.
@@ -15,7 +17,7 @@ const ClangPackage = "clang-19"
 
 // clang19 returns clang-19's path, installing it (with libcPkg) if needed.
 func clang19(ctx context.Context, libcPkg string) (string, error) {
-	if err := EnsurePackages(ctx, ClangPackage, libcPkg); err != nil {
+	if err := debian.Ensure(ctx, ClangPackage, libcPkg); err != nil {
 		return "", err
 	}
 	path, err := exec.LookPath("clang-19")
@@ -70,7 +72,7 @@ func muslDirs() (include, lib string) {
 func resolveGlibcGCC(ctx context.Context) (Compiler, error) {
 	path, err := exec.LookPath("cc")
 	if err != nil {
-		if err := EnsurePackages(ctx, "gcc", "libc6-dev"); err != nil {
+		if err := debian.Ensure(ctx, "gcc", "libc6-dev"); err != nil {
 			return nil, err
 		}
 		if path, err = exec.LookPath("cc"); err != nil {
@@ -81,7 +83,7 @@ func resolveGlibcGCC(ctx context.Context) (Compiler, error) {
 }
 
 func resolveMuslGCC(ctx context.Context) (Compiler, error) {
-	if err := EnsurePackages(ctx, "musl-tools"); err != nil {
+	if err := debian.Ensure(ctx, "musl-tools"); err != nil {
 		return nil, err
 	}
 	path, err := exec.LookPath("musl-gcc")

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rtwasm/rtwasm/internal/debian"
 )
 
 // The pinned WASI SDK release.
@@ -50,7 +52,7 @@ func resolveWasm(ctx context.Context, cfg Config) (Compiler, error) {
 	if cfg.Log != nil {
 		fmt.Fprintf(cfg.Log, "toolchain: %s unavailable (%v); falling back to Debian's clang-19 + wasi-libc\n", WasiSDKVersion, sdkErr)
 	}
-	if err := EnsurePackages(ctx, DebianWasmPackages...); err != nil {
+	if err := debian.Ensure(ctx, DebianWasmPackages...); err != nil {
 		return nil, fmt.Errorf("no WASI compiler: %s: %v; fallback: %w", WasiSDKVersion, sdkErr, err)
 	}
 	path, err := exec.LookPath("clang-19")

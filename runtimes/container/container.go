@@ -24,6 +24,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/rtwasm/rtwasm/internal/debian"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -246,7 +247,7 @@ func treeSize(dir string) (int64, error) {
 // busyboxBase makes sure Debian's busybox-static is installed and describes
 // the base it makes: "scratch + busybox-static <version>".
 func busyboxBase(ctx context.Context) (string, error) {
-	if err := toolchain.EnsurePackages(ctx, busyboxPackage); err != nil {
+	if err := debian.Ensure(ctx, busyboxPackage); err != nil {
 		return "", fmt.Errorf("the container root filesystem needs %s: %w", busyboxBinary, err)
 	}
 	if _, err := os.Stat(busyboxBinary); err != nil {

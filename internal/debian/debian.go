@@ -1,6 +1,11 @@
-package toolchain
+// Package debian installs the Debian packages rtwasm needs on the host
+// (compilers, busybox, runc, stress-ng, chromium for the report check) when
+// running as root on Debian or Ubuntu, and otherwise names the apt-get
+// command to run. It imports the standard library only.
+package debian
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,11 +16,11 @@ import (
 
 var aptUpdate sync.Once
 
-// EnsurePackages makes sure the Debian packages are installed: it installs
+// Ensure makes sure the Debian packages are installed: it installs
 // the missing ones with apt-get when running as root on Debian or Ubuntu,
 // and otherwise fails with the command that would install them.
-func EnsurePackages(ctx context.Context, pkgs ...string) error {
-	missing := MissingPackages(ctx, pkgs...)
+func Ensure(ctx context.Context, pkgs ...string) error {
+	missing := Missing(ctx, pkgs...)
 	if len(missing) == 0 {
 		return nil
 	}
@@ -30,13 +35,13 @@ func EnsurePackages(ctx context.Context, pkgs ...string) error {
 	cmd := exec.CommandContext(ctx, "apt-get", append([]string{"install", "-y", "-qq", "--no-install-recommends"}, missing...)...)
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("apt-get install %s failed: %v\n%s", strings.Join(missing, " "), err, lastLines(out, 10))
+		return fmt.Errorf("apt-get install %s failed: %v\n%s", strings.Join(missing, " "), err, tail(out))
 	}
 	return nil
 }
 
-// MissingPackages returns the packages dpkg does not report as installed.
-func MissingPackages(ctx context.Context, pkgs ...string) []string {
+// Missing returns the packages dpkg does not report as installed.
+func Missing(ctx context.Context, pkgs ...string) []string {
 	var missing []string
 	for _, p := range pkgs {
 		out, err := exec.CommandContext(ctx, "dpkg-query", "-W", "-f=${Status}", p).Output()
@@ -47,10 +52,11 @@ func MissingPackages(ctx context.Context, pkgs ...string) []string {
 	return missing
 }
 
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+// tail is the end of apt-get's output, where its error is.
+func tail(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 800 {
+		b = b[len(b)-800:]
 	}
-	return strings.Join(lines, "\n")
+	return string(b)
 }
