@@ -62,7 +62,7 @@ func (r *runData) buildPage(a analysis) (page, error) {
 			"startup time, total time and a prolonged test, following Sect. IV of the paper; " +
 			"then pairwise tests, a real-time (pWCET) view and break-even guidance.",
 	}
-	pg.Sections = append(pg.Sections, r.setupSection())
+	pg.Sections = append(pg.Sections, r.setupSection(), r.verdictSection(a.verdicts))
 	builders := []func() (section, error){
 		r.startupSection, r.totalSection, r.prolongedSection,
 		func() (section, error) { return summarySection(a.summary), nil },

@@ -81,10 +81,12 @@ type analysis struct {
 	comparisons []comparison
 	evt         []evtResult
 	breakEven   []kernelBreakEven
+	verdicts    []claimVerdict
 }
 
 func (r *runData) analyse() analysis {
-	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(), evt: r.evtResults(), breakEven: r.breakEvens()}
+	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(), evt: r.evtResults(), breakEven: r.breakEvens(),
+		verdicts: r.verdicts()}
 }
 
 func writeFiles(outDir string, pg page, a analysis) error {
@@ -100,6 +102,7 @@ func writeFiles(outDir string, pg page, a analysis) error {
 		name string
 		data []byte
 	}{
+		{"verdict.csv", csvBytes(verdictHeader, a.verdicts, claimVerdict.fields)},
 		{"summary.csv", csvBytes(summaryHeader, a.summary, summaryRow.fields)},
 		{"summary.tex", summaryTeX(a.summary)},
 		{"pairwise.csv", csvBytes(comparisonHeader, a.comparisons, comparison.fields)},
