@@ -112,6 +112,9 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 // one run → report.
 func All(ctx context.Context) error {
 	mg.SerialDeps(Toolchain, Build)
+	if err := printPlan(ctx); err != nil { // the estimate before starting (magefile_plan.go)
+		return err
+	}
 	if err := experiments(ctx, run.AllExperiments...); err != nil {
 		return err
 	}

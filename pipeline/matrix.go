@@ -51,6 +51,9 @@ func iterationsFor(exp string, o run.Options) int {
 }
 
 func repsFor(exp string, o run.Options) int {
+	if e, ok := o.PerExperiment[exp]; ok && e.Reps > 0 {
+		return e.Reps
+	}
 	if exp == run.Prolonged {
 		return o.ProlongedReps
 	}
@@ -63,6 +66,10 @@ func repsFor(exp string, o run.Options) int {
 // as soon as it is taken, so an interrupted run loses at most the one in flight.
 func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (string, error) {
 	defer closeAll(b.Runtimes)
+	o, err := FitBudget(ctx, o, b, exps, log)
+	if err != nil {
+		return "", err
+	}
 	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", err
@@ -139,12 +146,15 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 	var trials []trial
 	var unavailable []run.Sample
 	for _, exp := range exps {
-		for _, name := range o.Benchmarks {
+		for _, name := range benchmarksFor(exp, o) {
 			k, err := kernels.Lookup(name)
 			if err != nil {
 				return nil, nil, err
 			}
 			for i, r := range rts {
+				if !seriesIn(exp, o, run.Series(r.ID(), r.ColdStart())) {
+					continue
+				}
 				c := trial{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
 				if !probes[i].Available {
 					s := baseSample(runID, c, o.Dataset)

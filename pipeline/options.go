@@ -24,11 +24,14 @@ var Profiles = map[string]run.Options{
 	"quick": {Dataset: kernels.Small, Reps: 5, ProlongedReps: 1, Iterations: 20, Timeout: 10 * time.Minute},
 	// paper: the paper's LARGE dataset and 25 repetitions; hours on a small host.
 	"paper": {Dataset: kernels.Large, Reps: 25, ProlongedReps: 1, Iterations: 30, Timeout: 2 * time.Hour},
+	// claims: LARGE, only the cells the reproduction verdict needs, fitted
+	// to RTWASM_BUDGET (see claims.go).
+	ProfileClaims: {Dataset: kernels.Large, Reps: 25, ProlongedReps: 3, Iterations: 10, Timeout: 30 * time.Minute, Budget: DefaultBudget},
 }
 
 // EnvVars documents every option variable.
 var EnvVars = map[string]string{
-	"RTWASM_PROFILE":        "smoke | quick | paper (default smoke)",
+	"RTWASM_PROFILE":        "smoke | quick | paper | claims (default smoke)",
 	"RTWASM_BENCHMARKS":     "comma-separated kernel names, or all (default all)",
 	"RTWASM_RUNTIMES":       "comma-separated runtime ids engine:mode, or all (default all)",
 	"RTWASM_COLD_START":     "process, embedded, or all: the cold-start models of embedded engines (default all)",
@@ -50,6 +53,7 @@ var EnvVars = map[string]string{
 	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
 	"RTWASM_WASMER":         "the Wasmer CLI for wasmer:* (default: wasmer on PATH)",
 	"RTWASM_WASMTIME":       "the Wasmtime CLI for wasmtime-cli:* (default: wasmtime on PATH)",
+	"RTWASM_BUDGET":         "wall-time budget of the claims profile, a Go duration (default 90m)",
 }
 
 // LoadOptions reads the options from the environment.
@@ -117,6 +121,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		if o.CPUs, err = parseCPUs(v, runtime.NumCPU()); err != nil {
 			return o, err
 		}
+	}
+	if err := parseBudget(getenv("RTWASM_BUDGET"), &o); err != nil {
+		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
 		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {

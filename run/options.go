@@ -44,5 +44,6 @@ type Options struct {
 // they differ from the run's (Options.PerExperiment).
 type ExperimentCells struct {
 	Benchmarks []string `json:"benchmarks"`
-	Reps       int      `json:"reps"` // samples (prolonged: processes) per cell
+	Reps       int      `json:"reps"`             // samples (prolonged: processes) per cell
+	Series     []string `json:"series,omitempty"` // series measured; empty: every selected one
 }
