@@ -98,7 +98,11 @@ func (r *runData) startupSection() (section, error) {
 		return c, nil
 	}
 	fig, err := r.startupFigure()
-	c.Figures = []*figure{fig}
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.startupPaperFigure()
+	c.Figures = withPaper(paper, fig)
 	c.Paragraphs = []string{r.startupNarrative(),
 		"When a task is offloaded, its startup delays completion and so belongs in its WCET. " +
 			"All benchmarks are pooled per series: the paper found startup nearly independent of the benchmark."}
@@ -135,7 +139,11 @@ func (r *runData) totalSection() (section, error) {
 		return c, nil
 	}
 	fig, err := r.totalFigure()
-	c.Figures = []*figure{fig}
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.totalPaperFigure()
+	c.Figures = withPaper(paper, fig)
 	c.Paragraphs = []string{r.winsNarrative(totalMetric, "median total time"),
 		"Total time runs from starting the runtime or container to the end of main(), so it includes startup: " +
 			"a slow start dominates short benchmarks."}
@@ -201,7 +209,11 @@ func (r *runData) prolongedSection() (section, error) {
 		return c, err
 	}
 	all, err := r.trendGridFigure()
-	c.Figures = []*figure{trend, all}
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.trendPaperFigure()
+	c.Figures = withPaper(paper, trend, all)
 	c.Paragraphs = []string{
 		"init+kernel is rerun in one process without restarting the runtime, as a periodic task would be. " +
 			"The paper's first timestamp (startup plus iteration 1) is the \"first\" metric of the summary tables; " +
