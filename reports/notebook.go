@@ -34,7 +34,8 @@ type table struct {
 	Caption string
 	Header  []string
 	Rows    [][]string
-	Note    string // below the table, e.g. "12 more rows in summary.csv"
+	Note    string   // below the table, e.g. "12 more rows in summary.csv"
+	Files   []string // files holding the full table, linked below it
 }
 
 // Section headings, in report order.
@@ -65,6 +66,7 @@ func (r *runData) buildPage(a analysis) (page, error) {
 	pg.Sections = append(pg.Sections, r.setupSection(), r.verdictSection(a.verdicts))
 	builders := []func() (section, error){
 		r.startupSection, r.totalSection, r.prolongedSection,
+		func() (section, error) { return r.glanceSection(), nil },
 		func() (section, error) { return summarySection(a.summary), nil },
 		func() (section, error) { return pairwiseSection(a.comparisons), nil },
 		func() (section, error) { return r.realTimeSection(a.evt) },
@@ -79,6 +81,9 @@ func (r *runData) buildPage(a analysis) (page, error) {
 		pg.Sections = append(pg.Sections, c)
 	}
 	pg.Sections = append(pg.Sections, r.errorsSection(), r.notMeasuredSection())
+	for i := range pg.Sections {
+		compactTables(&pg.Sections[i])
+	}
 	return pg, nil
 }
 

@@ -224,41 +224,41 @@ func (r *runData) startupIndependent() claimVerdict {
 		c.Verdict, c.Detail = verdictNotChecked, "start-up measured on fewer than 2 benchmarks"
 		return c
 	}
-	var exceptions, spread []string
-	tied, decided := 0, 0
+	var exceptions []string
+	tied, cells := 0, 0
+	worst, worstAt := 1.0, ""
 	for _, id := range r.measuredSeries(run.Startup) {
 		var family []stats.Pair
 		for _, b := range benchmarks {
-			rest := r.startupExcept(id, b)
-			family = append(family, stats.Pair{Name: id + "|" + b, A: r.values(startupMetric, b, id), B: rest, Margin: claimMargin})
+			family = append(family, stats.Pair{Name: id + "|" + b, A: r.values(startupMetric, b, id), B: r.startupExcept(id, b), Margin: claimMargin})
 		}
-		worst := 1.0
 		for i, cmpr := range stats.CompareFamily(family, statsOptions) {
 			if cmpr.NA == 0 || cmpr.NB == 0 {
 				continue
 			}
-			worst = max(worst, cmpr.Ratio, 1/cmpr.Ratio)
+			cells++
+			if dev := max(cmpr.Ratio, 1/cmpr.Ratio); dev > worst {
+				worst, worstAt = dev, id+" on "+benchmarks[i]
+			}
 			switch {
 			case cmpr.Verdict == stats.Tied:
 				tied++
-				decided++
 			case cmpr.Verdict == stats.Different && (cmpr.Ratio > 1+claimMargin || cmpr.Ratio < 1/(1+claimMargin)):
-				decided++
 				exceptions = append(exceptions, fmt.Sprintf("%s on %s %.2f×", id, benchmarks[i], cmpr.Ratio))
 			}
 		}
-		spread = append(spread, fmt.Sprintf("%s %.2f×", id, worst))
 	}
-	c.Run = "largest per-benchmark deviation from the rest: " + strings.Join(spread, ", ")
+	c.Run = fmt.Sprintf("%d of %d series × benchmark cells tied with the series' other benchmarks within ±25 %%; largest deviation %.2f× (%s)",
+		tied, cells, worst, worstAt)
 	switch {
-	case decided == 0:
-		c.Verdict, c.Detail = verdictNotChecked, "too few samples: no benchmark is shown tied or different within ±25 %"
-	case len(exceptions) == 0:
-		c.Verdict, c.Detail = verdictHolds, fmt.Sprintf("%d series × benchmark cells tied within ±25 %%", tied)
-	case tied == 0:
-		c.Verdict, c.Detail = verdictFails, "differs: "+strings.Join(exceptions, "; ")
-	default:
+	case len(exceptions) > 0 && tied*2 > cells:
 		c.Verdict, c.Detail = verdictPartly, "exceptions: "+strings.Join(exceptions, "; ")
+	case len(exceptions) > 0:
+		c.Verdict, c.Detail = verdictFails, "differs: "+strings.Join(exceptions, "; ")
+	case tied*2 > cells:
+		c.Verdict = verdictHolds
+	default:
+		c.Verdict, c.Detail = verdictNotChecked, fmt.Sprintf("too few samples: only %d of %d cells shown tied, none shown different", tied, cells)
 	}
 	return c
 }

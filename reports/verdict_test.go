@@ -154,7 +154,10 @@ func TestVerdictWithWAMR(t *testing.T) {
 	m, rows := verdictRun(list)
 	got := verdictByID(t, newRun(m, rows).verdicts())
 	llvm, container := seriesNamed(list, seriesLLVMJIT), seriesNamed(list, seriesContainer)
-	wantVerdict(t, got, "startup-independent", verdictHolds, "tied within ±25 %")
+	wantVerdict(t, got, "startup-independent", verdictHolds, "")
+	if r := got["startup-independent"].Run; !strings.HasPrefix(r, "24 of 24 series × benchmark cells tied") {
+		t.Errorf("startup independence: %q; want all 6 series × 4 benchmarks tied", r)
+	}
 	wantVerdict(t, got, "fast-jits-start-first", verdictHolds, "")
 	wantVerdict(t, got, "wasmtime-next", verdictHolds, "")
 	wantVerdict(t, got, "llvm-jit-slower-start", expectOrder(container.startupMS, llvm.startupMS), "")
