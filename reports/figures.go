@@ -51,7 +51,7 @@ func (r *runData) startupFigureOf(name, title string, series []string, paper boo
 		p.Title.Text = ""
 	}
 	for i, id := range series {
-		box, err := plotter.NewBoxPlot(vg.Points(18), float64(i), plotter.Values(positive(r.values(startupMetric, "", id))))
+		box, err := plotter.NewBoxPlot(vg.Points(12), float64(i), plotter.Values(positive(r.values(startupMetric, "", id))))
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func (r *runData) startupFigureOf(name, title string, series []string, paper boo
 		paperText(p)
 		return r.newPaperFigure(name, title, caption, 2.6*vg.Inch, series, withAxisLabelsSized("", "startup (ms, log)", paperFont, p.Draw)), nil
 	}
-	width := max(5*vg.Inch, vg.Inch+vg.Length(len(series))*0.7*vg.Inch)
+	width := max(5*vg.Inch, vg.Inch+vg.Length(len(series))*0.32*vg.Inch)
 	return r.newFigure(name, title, caption, width, 4*vg.Inch, series,
 		withAxisLabels("", "startup time (ms, log scale)", p.Draw)), nil
 }

@@ -68,8 +68,13 @@ func assignStyles(sortedSeries []string) map[string]seriesStyle {
 	}
 	slices.SortStableFunc(families, func(a, b string) int { return cmp.Compare(familyRank(a), familyRank(b)) })
 	styles := make(map[string]seriesStyle, len(sortedSeries))
-	for fi, f := range families {
-		hue := familyHues[fi%len(familyHues)]
+	next := len(knownFamilies) // unknown families take the hues after the known ones'
+	for _, f := range families {
+		hi := familyRank(f)
+		if hi >= len(knownFamilies) {
+			hi, next = next, next+1
+		}
+		hue := familyHues[hi%len(familyHues)]
 		n := len(members[f])
 		for k, s := range members[f] {
 			shade := 0.0
@@ -84,11 +89,13 @@ func assignStyles(sortedSeries []string) map[string]seriesStyle {
 
 // familyRank keeps the usual families' hues fixed from run to run.
 func familyRank(f string) int {
-	if i := slices.Index([]string{"native", "wamr", "wasmtime", "wazero", "container", "wasmer", "node", "hybrid"}, f); i >= 0 {
+	if i := slices.Index(knownFamilies, f); i >= 0 {
 		return i
 	}
-	return 100
+	return len(knownFamilies)
 }
+
+var knownFamilies = []string{"native", "wamr", "wasmtime", "wazero", "container", "wasmer", "node", "hybrid"}
 
 // style returns the series' style, grey for an unknown series.
 func (r *runData) style(series string) seriesStyle {
