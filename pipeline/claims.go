@@ -86,11 +86,13 @@ func fitCells(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 	cost := func(f run.Options, exp string) time.Duration {
 		return makePlan(ctx, f, b, []string{exp}, h).Wall - makePlan(ctx, f, b, nil, h).Wall
 	}
-	// Start-up: 25 reps on every series, on as many kernels as its share allows.
+	// Start-up: 25 reps on every series, on as many kernels as its share
+	// allows; two kernels (the independence claim) if they fit in 60 %.
 	var startup []string
 	for _, k := range o.Benchmarks {
 		f.PerExperiment[run.Startup] = run.ExperimentCells{Benchmarks: append(slices.Clone(startup), k), Reps: o.Reps}
-		if len(startup) >= 2 && cost(f, run.Startup) > time.Duration(startupShare*float64(left)) {
+		c := cost(f, run.Startup)
+		if len(startup) >= 1 && c > time.Duration(startupShare*float64(left)) && (len(startup) >= 2 || c > left*6/10) {
 			break
 		}
 		startup = append(startup, k)
@@ -103,7 +105,7 @@ func fitCells(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 	// Total and prolonged: short and long kernels in pairs, then repetitions.
 	short, long := splitAtSecond(o, h)
 	var kernels []string
-	reps := o.Reps
+	reps := 0
 	for i := 0; i < max(len(short), len(long)); i++ {
 		next := slices.Clone(kernels)
 		if i < len(short) {
@@ -113,15 +115,26 @@ func fitCells(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 			next = append(next, long[i])
 		}
 		r := fitReps(ctx, f, b, exps, h, next, left, cost)
-		if r < claimsMinReps && len(kernels) > 0 {
+		if r == 0 && len(kernels) == 0 && i < len(short) {
+			next = []string{short[i]} // the long kernel does not fit even once: the short side only
+			r = fitReps(ctx, f, b, exps, h, next, left, cost)
+		}
+		if r == 0 || (r < claimsMinReps && len(kernels) > 0) {
 			break
 		}
 		kernels, reps = next, r
-		if r < 10 {
+		if r < 10 || len(next) < 2*(i+1) {
 			break // more kernels would cost repetitions
 		}
 	}
-	setWork(&f, exps, kernels, max(1, reps))
+	if len(kernels) == 0 {
+		for _, exp := range []string{run.Total, run.Prolonged} {
+			// Nothing fits: no kernels (an empty, non-nil list), and said so.
+			f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: []string{}, Series: claimsSeries}
+		}
+		return f
+	}
+	setWork(&f, exps, kernels, reps)
 	return f
 }
 

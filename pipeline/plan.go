@@ -25,9 +25,10 @@ import (
 // the pipeline's own bookkeeping until the next launch) and job one
 // init+kernel run.
 
-// benchmarksFor is the experiment's kernels: its PerExperiment list if any.
+// benchmarksFor is the experiment's kernels: its PerExperiment list if it
+// has one (an empty list measures none), else the run's.
 func benchmarksFor(exp string, o run.Options) []string {
-	if e, ok := o.PerExperiment[exp]; ok && len(e.Benchmarks) > 0 {
+	if e, ok := o.PerExperiment[exp]; ok && e.Benchmarks != nil {
 		return e.Benchmarks
 	}
 	return o.Benchmarks
