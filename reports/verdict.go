@@ -224,41 +224,54 @@ func (r *runData) startupIndependent() claimVerdict {
 		c.Verdict, c.Detail = verdictNotChecked, "start-up measured on fewer than 2 benchmarks"
 		return c
 	}
-	var exceptions []string
-	tied, cells := 0, 0
+	var exceptions, differ []string
+	tied, cells, similar, series := 0, 0, 0, 0
 	worst, worstAt := 1.0, ""
 	for _, id := range r.measuredSeries(run.Startup) {
 		var family []stats.Pair
 		for _, b := range benchmarks {
 			family = append(family, stats.Pair{Name: id + "|" + b, A: r.values(startupMetric, b, id), B: r.startupExcept(id, b), Margin: claimMargin})
 		}
+		seriesTied, seriesCells, before := 0, 0, len(exceptions)
 		for i, cmpr := range stats.CompareFamily(family, statsOptions) {
 			if cmpr.NA == 0 || cmpr.NB == 0 {
 				continue
 			}
-			cells++
+			seriesCells++
 			if dev := max(cmpr.Ratio, 1/cmpr.Ratio); dev > worst {
 				worst, worstAt = dev, id+" on "+benchmarks[i]
 			}
 			switch {
 			case cmpr.Verdict == stats.Tied:
-				tied++
+				seriesTied++
 			case cmpr.Verdict == stats.Different && (cmpr.Ratio > 1+claimMargin || cmpr.Ratio < 1/(1+claimMargin)):
 				exceptions = append(exceptions, fmt.Sprintf("%s on %s %.2f×", id, benchmarks[i], cmpr.Ratio))
 			}
 		}
+		tied, cells = tied+seriesTied, cells+seriesCells
+		if seriesCells == 0 {
+			continue
+		}
+		series++
+		// A series is similar across benchmarks when none differs and most are shown tied.
+		switch {
+		case len(exceptions) > before:
+			differ = append(differ, id)
+		case seriesTied*2 > seriesCells:
+			similar++
+		}
 	}
-	c.Run = fmt.Sprintf("%d of %d series × benchmark cells tied with the series' other benchmarks within ±25 %%; largest deviation %.2f× (%s)",
-		tied, cells, worst, worstAt)
+	c.Run = fmt.Sprintf("%d of %d series similar on every benchmark, %d differ; %d of %d cells tied within ±25 %%; largest deviation %.2f× (%s)",
+		similar, series, len(differ), tied, cells, worst, worstAt)
 	switch {
-	case len(exceptions) > 0 && tied*2 > cells:
-		c.Verdict, c.Detail = verdictPartly, "exceptions: "+strings.Join(exceptions, "; ")
-	case len(exceptions) > 0:
-		c.Verdict, c.Detail = verdictFails, "differs: "+strings.Join(exceptions, "; ")
-	case tied*2 > cells:
+	case similar == series:
 		c.Verdict = verdictHolds
+	case len(differ) > 0 && similar > 0:
+		c.Verdict, c.Detail = verdictPartly, "exceptions: "+strings.Join(exceptions, "; ")
+	case len(differ) > 0:
+		c.Verdict, c.Detail = verdictFails, "differs: "+strings.Join(exceptions, "; ")
 	default:
-		c.Verdict, c.Detail = verdictNotChecked, fmt.Sprintf("too few samples: only %d of %d cells shown tied, none shown different", tied, cells)
+		c.Verdict, c.Detail = verdictNotChecked, fmt.Sprintf("too few samples: %d of %d series shown similar, none shown different", similar, series)
 	}
 	return c
 }
