@@ -68,21 +68,31 @@ type history struct {
 
 type jobKey struct{ series, dataset, benchmark string }
 
-// loadHistory reads every run under dataDir (and its calibration runs).
+// loadHistory reads every run under dataDir (and its calibration runs),
+// oldest first: a series' or kernel's costs come from the latest run that
+// measured them, the host's current state (an older run may have shared the
+// host with other work).
 func loadHistory(dataDir string) history {
 	h := history{fixed: map[string][]float64{}, job: map[jobKey][]float64{}}
+	type past struct {
+		m    run.Manifest
+		rows []run.Sample
+	}
+	var runs []past
 	for _, pattern := range []string{"*", filepath.Join("calibration", "*")} {
 		dirs, _ := filepath.Glob(filepath.Join(dataDir, pattern))
 		for _, dir := range dirs {
 			if st, err := os.Lstat(dir); err != nil || !st.IsDir() {
 				continue // latest is a symlink
 			}
-			m, rows, err := run.ReadRun(dir)
-			if err != nil || len(rows) == 0 {
-				continue
+			if m, rows, err := run.ReadRun(dir); err == nil && len(rows) > 0 {
+				runs = append(runs, past{m, rows})
 			}
-			h.add(m, rows)
 		}
+	}
+	slices.SortStableFunc(runs, func(a, b past) int { return a.m.Started.Compare(b.m.Started) })
+	for _, p := range runs {
+		h.add(p.m, p.rows)
 	}
 	return h
 }
@@ -127,6 +137,15 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 		return
 	}
 	h.runs++
+	fixed, jobs := map[string][]float64{}, map[jobKey][]float64{}
+	defer func() {
+		for k, v := range fixed {
+			h.fixed[k] = v
+		}
+		for k, v := range jobs {
+			h.job[k] = v
+		}
+	}()
 	inTrials := 0.0
 	for i, t := range trials {
 		wall := float64(t.end-t.launch) / 1e9
@@ -141,16 +160,27 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 		work := 0.0
 		if len(t.jobs) > 0 {
 			mean := meanOf(t.jobs)
-			h.job[jobKey{t.series, t.dataset, t.benchmark}] = append(h.job[jobKey{t.series, t.dataset, t.benchmark}], mean)
+			k := jobKey{t.series, t.dataset, t.benchmark}
+			jobs[k] = append(jobs[k], mean)
 			work = mean * float64(max(t.iterations, 1))
 		}
 		if t.iterations == 0 || len(t.jobs) > 0 {
-			h.fixed[t.series] = append(h.fixed[t.series], max(0, wall-work))
+			fixed[t.series] = append(fixed[t.series], max(0, wall-work))
 		}
 	}
 	if !m.Started.IsZero() && !m.Finished.IsZero() && m.Resumes == 0 {
 		h.setup = append(h.setup, max(0, m.Finished.Sub(m.Started).Seconds()-inTrials))
 	}
+}
+
+// medianOf is robust to the trials of a run disturbed by other load on
+// the host, which the mean is not.
+func medianOf(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 func meanOf(v []float64) float64 {
@@ -173,7 +203,7 @@ func (h history) hasJobs(series string) bool {
 // fixedCost is a series' per-trial cost outside kernel work.
 func (h history) fixedCost(series string) (float64, bool) {
 	if v := h.fixed[series]; len(v) > 0 {
-		return meanOf(v), true
+		return medianOf(v), true
 	}
 	var all []float64
 	for _, v := range h.fixed {
@@ -189,7 +219,7 @@ func (h history) fixedCost(series string) (float64, bool) {
 // by the series' observed speed relative to native:glibc.
 func (h history) jobCost(series, dataset, benchmark string) (float64, bool) {
 	if v := h.job[jobKey{series, dataset, benchmark}]; len(v) > 0 {
-		return meanOf(v), true
+		return medianOf(v), true
 	}
 	ref := h.job[jobKey{seriesNativeRef, dataset, benchmark}]
 	if len(ref) == 0 {
