@@ -27,8 +27,8 @@ func (r *runData) verdictSection(list []claimVerdict) section {
 		t.Rows = append(t.Rows, []string{v.Claim, v.Paper, orDash(v.Run), v.Text()})
 	}
 	c.Tables = []table{t}
-	if cut := r.manifest.Options.Profile; cut == "claims" {
-		c.Paragraphs = append(c.Paragraphs, r.claimsCuts())
+	if r.manifest.Options.PerExperiment != nil {
+		c.Paragraphs[1] = c.Paragraphs[1][:strings.Index(c.Paragraphs[1], " The paper used")] + " " + r.claimsCuts()
 	}
 	return c
 }
@@ -43,15 +43,30 @@ func (r *runData) claimsCuts() string {
 	o := r.manifest.Options
 	var parts []string
 	for _, exp := range []string{"startup", "total", "prolonged"} {
-		if e, ok := o.PerExperiment[exp]; ok {
-			parts = append(parts, fmt.Sprintf("%s: %d kernels × %d reps", exp, len(e.Benchmarks), e.Reps))
+		e, ok := o.PerExperiment[exp]
+		if !ok {
+			continue
 		}
+		series := "every series"
+		if len(e.Series) > 0 {
+			series = "the paper's series and native:glibc only"
+		}
+		if len(e.Benchmarks) == 0 {
+			parts = append(parts, exp+": cut entirely (nothing fitted)")
+			continue
+		}
+		reps := fmt.Sprintf("%d reps", e.Reps)
+		if exp == "prolonged" {
+			reps = fmt.Sprintf("%d processes of %d iterations", e.Reps, o.Iterations)
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s of %d kernels, %s, %s", exp, strings.Join(e.Benchmarks, ", "), len(o.Benchmarks), reps, series))
 	}
 	text := "Budgeted claims profile"
 	if o.Budget > 0 {
-		text += fmt.Sprintf(" (budget %s)", o.Budget)
+		text += fmt.Sprintf(" (RTWASM_BUDGET %s)", o.Budget)
 	}
-	return text + ": " + strings.Join(parts, "; ") + ". Cut to fit: every other kernel in total and prolonged, and repetitions beyond these."
+	return text + " measured " + strings.Join(parts, "; ") +
+		". Cut to fit the budget: every other kernel and, for total and prolonged, every other series and the repetitions beyond these (the paper: 25)."
 }
 
 func verdictCounts(list []claimVerdict) string {
