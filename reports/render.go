@@ -1,6 +1,8 @@
 // Package reports turns a run directory into a notebook-style report:
 // index.html (self-contained: CSS, font and SVG figures inline), report.md,
-// figures in PNG/SVG/PDF, the statistical summary as CSV and LaTeX, and the
+// the reproduction verdict (the paper's claims judged on the run, also as
+// verdict.csv), figures in PNG/SVG/PDF (the paper's Fig. 1–3 in its form and
+// for every series), the statistical summary as CSV and LaTeX, and the
 // pairwise comparisons, real-time view (observed maxima, EVT pWCET) and
 // break-even analysis as CSV. Samples are grouped by series (runtime id and
 // cold-start model). The output depends only on the run directory, so
