@@ -225,7 +225,7 @@ func (h history) jobCost(series, dataset, benchmark string) (float64, bool) {
 	if len(ref) == 0 {
 		for k, v := range h.job { // any series that ran this kernel at this size
 			if k.dataset == dataset && k.benchmark == benchmark {
-				return meanOf(v) * h.speed(series) / h.speed(k.series), false
+				return meanOf(v) * h.speedAt(series, dataset) / h.speedAt(k.series, dataset), false
 			}
 		}
 		return 0, false
@@ -237,10 +237,26 @@ const seriesNativeRef = "native:glibc"
 
 // speed is a series' median job time relative to native:glibc over the
 // kernels both ran; 1 when unknown.
-func (h history) speed(series string) float64 {
+func (h history) speed(series string) float64 { return h.speedAt(series, "") }
+
+// speedAt is speed measured at one dataset if it can be (at MINI a job is
+// mostly fixed costs, so its ratio says little about LARGE), else at any.
+func (h history) speedAt(series, dataset string) float64 {
+	if dataset != "" {
+		if s := h.speedOver(series, dataset); s > 0 {
+			return s
+		}
+	}
+	if s := h.speedOver(series, ""); s > 0 {
+		return s
+	}
+	return 1
+}
+
+func (h history) speedOver(series, dataset string) float64 {
 	var ratios []float64
 	for k, v := range h.job {
-		if k.series != series {
+		if k.series != series || (dataset != "" && k.dataset != dataset) {
 			continue
 		}
 		if ref := h.job[jobKey{seriesNativeRef, k.dataset, k.benchmark}]; len(ref) > 0 && meanOf(ref) > 0 {
@@ -248,10 +264,9 @@ func (h history) speed(series string) float64 {
 		}
 	}
 	if len(ratios) == 0 {
-		return 1
+		return 0
 	}
-	slices.Sort(ratios)
-	return ratios[len(ratios)/2]
+	return medianOf(ratios)
 }
 
 // trialCost estimates one trial's wall time; known says whether history
