@@ -66,7 +66,7 @@ func (r *runData) glanceSection() section {
 		c.Tables = append(c.Tables, t)
 	}
 	if len(c.Tables) == 0 {
-		c.Empty = noSamples
+		c.Empty = "No samples to summarise."
 	}
 	return c
 }
