@@ -157,6 +157,9 @@ func All(ctx context.Context) error {
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return experiments(ctx, run.AllExperiments...)
 	}
+	if err := printPlan(ctx); err != nil { // the estimate before starting (magefile_plan.go)
+		return err
+	}
 	if err := experiments(ctx, run.AllExperiments...); err != nil {
 		return err
 	}

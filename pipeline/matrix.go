@@ -52,6 +52,9 @@ func iterationsFor(exp string, o run.Options) int {
 }
 
 func repsFor(exp string, o run.Options) int {
+	if e, ok := o.PerExperiment[exp]; ok && e.Reps > 0 {
+		return e.Reps
+	}
 	if exp == run.Prolonged {
 		return o.ProlongedReps
 	}
@@ -68,6 +71,10 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		return "", fmt.Errorf("interrupted before the run started (no run was made): %w", ctx.Err())
 	}
 	if err := b.usable(o.Benchmarks); err != nil {
+		return "", err
+	}
+	o, err := FitBudget(ctx, o, b, exps, log)
+	if err != nil {
 		return "", err
 	}
 	dir, m, err := openRun(o, exps, b)
@@ -263,12 +270,15 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 	var trials []trial
 	var unavailable []run.Sample
 	for _, exp := range exps {
-		for _, name := range o.Benchmarks {
+		for _, name := range benchmarksFor(exp, o) {
 			k, err := kernels.Lookup(name)
 			if err != nil {
 				return nil, nil, err
 			}
 			for i, r := range rts {
+				if !seriesIn(exp, o, run.Series(r.ID(), r.ColdStart())) {
+					continue
+				}
 				c := trial{exp: exp, kernel: k, rt: r, binary: probes[i].Binary, iterations: iterationsFor(exp, o)}
 				if !probes[i].Available {
 					s := baseSample(runID, c, o.Dataset)

@@ -28,11 +28,14 @@ var Profiles = map[string]run.Options{
 	// tail: the real-time view's diet (see tail.go): 1,000 cold starts and
 	// 10 × 101 jobs (1,000 after the warm-up job) per cell on three kernels, spaced by a gap.
 	"tail": tailProfile,
+	// claims: LARGE, only the cells the reproduction verdict needs, fitted
+	// to RTWASM_BUDGET (see claims.go).
+	ProfileClaims: {Dataset: kernels.Large, Reps: 25, ProlongedReps: 3, Iterations: 10, Timeout: 30 * time.Minute, Budget: DefaultBudget},
 }
 
 // EnvVars documents every option variable.
 var EnvVars = map[string]string{
-	"RTWASM_PROFILE":        "smoke | quick | paper | tail (default smoke)",
+	"RTWASM_PROFILE":        "smoke | quick | paper | tail | claims (default smoke)",
 	"RTWASM_BENCHMARKS":     "comma-separated kernel names, or all (default all)",
 	"RTWASM_RUNTIMES":       "comma-separated runtime ids engine:mode, or all (default all)",
 	"RTWASM_COLD_START":     "process, embedded, or all: the cold-start models of embedded engines (default all)",
@@ -71,6 +74,9 @@ var EnvVars = map[string]string{
 	"RTWASM_STACK": "stack limit (RLIMIT_STACK) of every sampled process: bytes, or with K/M/G (KiB…), or inherit (default 8M, a login shell's)",
 	"RTWASM_SCHED": "scheduling policy of every sampled process: other | fifo:<1-99> (default other; fifo needs root or CAP_SYS_NICE, a refusal is recorded)",
 	"RTWASM_MLOCK": "1: sampled processes lock their memory (mlockall) where the runtime can (native, rtwasm's runner); others record n/a (default 0)",
+
+	// The claims profile (claims.go).
+	"RTWASM_BUDGET": "wall-time budget of the claims profile, a Go duration (default 90m)",
 }
 
 // defaultDataDir is where runs go without RTWASM_DATA.
@@ -149,6 +155,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		return o, err
 	}
 	if err := parseLaunch(getenv, &o); err != nil {
+		return o, err
+	}
+	if err := parseBudget(getenv("RTWASM_BUDGET"), &o); err != nil {
 		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {

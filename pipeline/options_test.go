@@ -15,7 +15,7 @@ func TestOptionsRejectUnknownNames(t *testing.T) {
 		vars map[string]string
 		want string
 	}{
-		"profile":   {map[string]string{"RTWASM_PROFILE": "huge"}, "valid: paper, quick, smoke"},
+		"profile":   {map[string]string{"RTWASM_PROFILE": "huge"}, "valid: claims, paper, quick, smoke"},
 		"benchmark": {map[string]string{"RTWASM_BENCHMARKS": "gemm,gemmm"}, `unknown name "gemmm"`},
 		"runtime":   {map[string]string{"RTWASM_RUNTIMES": "wasmtime"}, "valid: native:glibc"},
 		"dataset":   {map[string]string{"RTWASM_DATASET": "HUGE"}, "valid: MINI, SMALL"},

@@ -40,10 +40,18 @@ func (r *runData) keyEntries(series []string) []keyEntry {
 
 // startupFigure is Fig. 1: startup time per series over all benchmarks.
 func (r *runData) startupFigure() (*figure, error) {
-	series := r.measuredSeries(run.Startup)
+	return r.startupFigureOf("fig1_startup", "Fig. 1: Startup time", r.seriesByMedian(startupMetric), false)
+}
+
+// startupFigureOf draws the startup boxes of the given series; paper sizes
+// it for a two-column paper.
+func (r *runData) startupFigureOf(name, title string, series []string, paper bool) (*figure, error) {
 	p := newPlot("Startup time per series (all benchmarks pooled)", "series (runtime, cold-start model)", "")
+	if paper {
+		p.Title.Text = ""
+	}
 	for i, id := range series {
-		box, err := plotter.NewBoxPlot(vg.Points(18), float64(i), plotter.Values(positive(r.values(startupMetric, "", id))))
+		box, err := plotter.NewBoxPlot(vg.Points(12), float64(i), plotter.Values(positive(r.values(startupMetric, "", id))))
 		if err != nil {
 			return nil, err
 		}
@@ -54,40 +62,78 @@ func (r *runData) startupFigure() (*figure, error) {
 	nominalX(p, series)
 	p.Add(horizontalGrid())
 	useLogY(p)
-	width := max(5*vg.Inch, vg.Inch+vg.Length(len(series))*0.7*vg.Inch)
-	return r.newFigure("fig1_startup", "Fig. 1: Startup time", "Distribution of startup time (launch to the start of main) per series; "+
-		"boxes show quartiles, whiskers 1.5 IQR, circles outliers; log scale.", width, 4*vg.Inch, series,
+	caption := "Distribution of startup time (launch to the start of main) per series, ordered by median; " +
+		"boxes show quartiles, whiskers 1.5 IQR, circles outliers; log scale."
+	if paper {
+		paperText(p)
+		return r.newPaperFigure(name, title, caption, 2.6*vg.Inch, series, withAxisLabelsSized("", "startup (ms, log)", paperFont, p.Draw)), nil
+	}
+	width := max(5*vg.Inch, vg.Inch+vg.Length(len(series))*0.32*vg.Inch)
+	return r.newFigure(name, title, caption, width, 4*vg.Inch, series,
 		withAxisLabels("", "startup time (ms, log scale)", p.Draw)), nil
 }
 
-// totalFigure is Fig. 2: median total time per benchmark × series.
+// totalFigure is Fig. 2 for every series: small multiples, one panel per
+// benchmark, the series along x in order of their pooled median.
 func (r *runData) totalFigure() (*figure, error) {
 	benchmarks := r.measuredBenchmarks(run.Total)
-	series := r.measuredSeries(run.Total)
-	p := newPlot("Total time per benchmark", "benchmark", "")
-	for k, id := range series {
-		var pts errorPoints
-		for i, b := range benchmarks {
-			s := summarize(positive(r.values(totalMetric, b, id)))
-			if s.N == 0 {
-				continue
+	series := r.seriesByMedian(totalMetric)
+	cols := min(5, len(benchmarks))
+	rows := (len(benchmarks) + cols - 1) / cols
+	plots := make([][]*plot.Plot, rows)
+	for j := range plots {
+		plots[j] = make([]*plot.Plot, cols)
+		for i := range plots[j] {
+			if n := j*cols + i; n < len(benchmarks) {
+				p, err := r.totalPanel(benchmarks[n], series)
+				if err != nil {
+					return nil, err
+				}
+				plots[j][i] = p
 			}
-			pts.XYs = append(pts.XYs, plotter.XY{X: float64(i) + dodge(k, len(series)), Y: s.Median})
-			pts.YErrors = append(pts.YErrors, struct{ Low, High float64 }{s.Median - s.Q1, s.Q3 - s.Median})
 		}
+	}
+	return r.newFigure("fig2_total", "Fig. 2: Total time", "Median total time (launch to the end of main), one panel per benchmark; "+
+		"in each panel the series run left to right in order of their median over all benchmarks (colour and marker as in the key); "+
+		"bars span the interquartile range; log scale.", vg.Length(cols)*1.6*vg.Inch, vg.Length(rows)*1.5*vg.Inch, series,
+		withAxisLabels("", "total time (ms, log scale)", grid(plots))), nil
+}
+
+// totalPanel is one benchmark's panel of Fig. 2.
+func (r *runData) totalPanel(benchmark string, series []string) (*plot.Plot, error) {
+	p := newPlot(benchmark, "", "")
+	for k, id := range series {
+		s := summarize(positive(r.values(totalMetric, benchmark, id)))
+		if s.N == 0 {
+			continue
+		}
+		pts := errorPoints{XYs: plotter.XYs{{X: float64(k), Y: s.Median}},
+			YErrors: plotter.YErrors{{Low: s.Median - s.Q1, High: s.Q3 - s.Median}}}
 		if err := r.addPointsWithErrors(p, id, pts); err != nil {
 			return nil, err
 		}
 	}
-	nominalX(p, benchmarks)
-	p.Add(slotSeparators(len(benchmarks)))
+	p.X.Min, p.X.Max = -0.7, float64(len(series))-0.3
+	p.X.Tick.Marker = plot.ConstantTicks(nil)
 	p.Add(horizontalGrid())
 	useLogY(p)
-	perBenchmark := max(0.3*vg.Inch, vg.Length(len(series))*0.06*vg.Inch)
-	width := max(6*vg.Inch, 1.2*vg.Inch+vg.Length(len(benchmarks))*perBenchmark)
-	return r.newFigure("fig2_total", "Fig. 2: Total time", "Median total time (launch to the end of main) per benchmark and series; "+
-		"bars span the interquartile range; log scale.", width, min(6*vg.Inch, max(4.5*vg.Inch, 0.3*width)), series,
-		withAxisLabels("", "total time (ms, log scale)", p.Draw)), nil
+	shrinkText(p)
+	return p, nil
+}
+
+// seriesByMedian orders the measured series by their pooled median of m,
+// fastest first (series without values last, in style order).
+func (r *runData) seriesByMedian(m metric) []string {
+	series := r.measuredSeries(m.Experiment)
+	med := make(map[string]float64, len(series))
+	for _, id := range series {
+		med[id] = math.Inf(1)
+		if v := r.values(m, "", id); len(v) > 0 {
+			med[id] = median(v)
+		}
+	}
+	slices.SortStableFunc(series, func(a, b string) int { return cmpFloat(med[a], med[b]) })
+	return series
 }
 
 // nominalX names the x positions 0..n-1, with half a slot of margin.
@@ -163,7 +209,7 @@ func representatives(measured []string) []string {
 // trendFigure is Fig. 3a: per-iteration trends for the representative kernels.
 func (r *runData) trendFigure() (*figure, error) {
 	kernels := representatives(r.measuredBenchmarks(run.Prolonged))
-	series := r.measuredSeries(run.Prolonged)
+	series := r.seriesByMedian(metrics[3])
 	row := make([]*plot.Plot, len(kernels))
 	for i, b := range kernels {
 		p, err := r.trendPlot(b, series, "iteration")
@@ -181,8 +227,8 @@ func (r *runData) trendFigure() (*figure, error) {
 // trendGridFigure is Fig. 3b: small multiples of every benchmark's trend.
 func (r *runData) trendGridFigure() (*figure, error) {
 	benchmarks := r.measuredBenchmarks(run.Prolonged)
-	series := r.measuredSeries(run.Prolonged)
-	cols := min(4, len(benchmarks))
+	series := r.seriesByMedian(metrics[3])
+	cols := min(5, len(benchmarks))
 	rows := (len(benchmarks) + cols - 1) / cols
 	plots := make([][]*plot.Plot, rows)
 	for j := range plots {
@@ -206,7 +252,7 @@ func (r *runData) trendGridFigure() (*figure, error) {
 	}
 	return r.newFigure("fig3_prolonged_all", "Fig. 3 (all benchmarks): Prolonged test",
 		"Median time per iteration for every benchmark, one panel each; log scale.",
-		vg.Length(cols)*2.7*vg.Inch, vg.Length(rows)*2.2*vg.Inch, series, withAxisLabels("", "time per iteration (ms, log scale)", grid(plots))), nil
+		vg.Length(cols)*1.6*vg.Inch, vg.Length(rows)*1.5*vg.Inch, series, withAxisLabels("", "time per iteration (ms, log scale)", grid(plots))), nil
 }
 
 // trendPlot draws one benchmark's median per-iteration time per series.

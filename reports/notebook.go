@@ -34,7 +34,8 @@ type table struct {
 	Caption string
 	Header  []string
 	Rows    [][]string
-	Note    string // below the table, e.g. "12 more rows in summary.csv"
+	Note    string   // below the table, e.g. "12 more rows in summary.csv"
+	Files   []string // files holding the full table, linked below it
 }
 
 // Section headings, in report order.
@@ -62,9 +63,10 @@ func (r *runData) buildPage(a analysis) (page, error) {
 			"startup time, total time and a prolonged test, following Sect. IV of the paper; " +
 			"then pairwise tests, a real-time (pWCET) view and break-even guidance.",
 	}
-	pg.Sections = append(pg.Sections, r.setupSection(a.noise))
+	pg.Sections = append(pg.Sections, r.setupSection(a.noise), r.verdictSection(a.verdicts))
 	builders := []func() (section, error){
 		r.startupSection, r.totalSection, r.prolongedSection,
+		func() (section, error) { return r.glanceSection(), nil },
 		func() (section, error) { return summarySection(a.summary), nil },
 		func() (section, error) { return r.appsSection(), nil },
 		func() (section, error) { return pairwiseSection(a.comparisons), nil },
@@ -83,6 +85,9 @@ func (r *runData) buildPage(a analysis) (page, error) {
 		pg.Sections = append(pg.Sections, c)
 	}
 	pg.Sections = append(pg.Sections, r.errorsSection(), r.notMeasuredSection())
+	for i := range pg.Sections {
+		compactTables(&pg.Sections[i])
+	}
 	return pg, nil
 }
 
@@ -102,7 +107,11 @@ func (r *runData) startupSection() (section, error) {
 		return c, nil
 	}
 	fig, err := r.startupFigure()
-	c.Figures = []*figure{fig}
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.startupPaperFigure()
+	c.Figures = withPaper(paper, fig)
 	c.Paragraphs = []string{r.startupNarrative(),
 		"When a task is offloaded, its startup delays completion and so belongs in its WCET. " +
 			"All benchmarks are pooled per series: the paper found startup nearly independent of the benchmark."}
@@ -139,7 +148,11 @@ func (r *runData) totalSection() (section, error) {
 		return c, nil
 	}
 	fig, err := r.totalFigure()
-	c.Figures = []*figure{fig}
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.totalPaperFigure()
+	c.Figures = withPaper(paper, fig)
 	c.Paragraphs = []string{r.winsNarrative(totalMetric, "median total time"),
 		"Total time runs from starting the runtime or container to the end of main(), so it includes startup: " +
 			"a slow start dominates short benchmarks."}
@@ -205,7 +218,11 @@ func (r *runData) prolongedSection() (section, error) {
 		return c, err
 	}
 	all, err := r.trendGridFigure()
-	c.Figures = []*figure{trend, all}
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.trendPaperFigure()
+	c.Figures = withPaper(paper, trend, all)
 	c.Paragraphs = []string{
 		"init+kernel is rerun in one process without restarting the runtime, as a periodic task would be. " +
 			"The paper's first timestamp (startup plus iteration 1) is the \"first\" metric of the summary tables; " +

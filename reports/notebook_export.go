@@ -79,6 +79,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 {{end}}</tbody>
 </table>
 {{with .Note}}<p class="note">{{.}}</p>
+{{end}}{{with .Files}}<p class="note">Full table: {{range $i, $f := .}}{{if $i}} · {{end}}<a href="{{$f}}">{{$f}}</a>{{end}}</p>
 {{end}}</div>
 {{end}}{{end}}</section>
 {{end}}</main>
@@ -121,6 +122,9 @@ func renderMarkdown(pg page) ([]byte, error) {
 func markdownTable(t table) string {
 	var b strings.Builder
 	b.WriteString("**" + t.Caption + "**\n\n")
+	if len(t.Rows) == 0 && len(t.Files) > 0 {
+		return b.String() + t.Note + " Full table: " + markdownLinks(t.Files) + "\n"
+	}
 	writeMarkdownRow(&b, t.Header)
 	b.WriteString("|" + strings.Repeat("---|", len(t.Header)) + "\n")
 	for _, row := range t.Rows {
@@ -129,7 +133,18 @@ func markdownTable(t table) string {
 	if t.Note != "" {
 		b.WriteString("\n" + t.Note + "\n")
 	}
+	if len(t.Files) > 0 {
+		b.WriteString("\nFull table: " + markdownLinks(t.Files) + "\n")
+	}
 	return b.String()
+}
+
+func markdownLinks(files []string) string {
+	var links []string
+	for _, f := range files {
+		links = append(links, "["+f+"]("+f+")")
+	}
+	return strings.Join(links, " · ")
 }
 
 func writeMarkdownRow(b *strings.Builder, cells []string) {

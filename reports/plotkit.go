@@ -101,12 +101,17 @@ func rotateXLabels(p *plot.Plot) {
 
 // keyEntry is one series in a figure's colour key.
 type keyEntry struct {
-	Name  string
-	Style seriesStyle
+	Name     string
+	Style    seriesStyle
+	FontSize vg.Length // 0: 10 pt
 }
 
-func keyTextStyle() text.Style {
-	return text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, 10), Handler: plot.DefaultTextHandler}
+func keyTextStyle(entries []keyEntry) text.Style {
+	size := vg.Points(10)
+	if len(entries) > 0 && entries[0].FontSize > 0 {
+		size = entries[0].FontSize
+	}
+	return text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, size), Handler: plot.DefaultTextHandler}
 }
 
 const (
@@ -122,7 +127,7 @@ func keyLayout(entries []keyEntry, width vg.Length) (offsets []vg.Point, height 
 	if len(entries) == 0 {
 		return nil, 0
 	}
-	ts := keyTextStyle()
+	ts := keyTextStyle(entries)
 	line := ts.Height("Mg") * 1.3
 	x, y := keyMargin, vg.Length(0)
 	for _, e := range entries {
@@ -139,7 +144,7 @@ func keyLayout(entries []keyEntry, width vg.Length) (offsets []vg.Point, height 
 // drawKey draws the entries at the top of c.
 func drawKey(c draw.Canvas, entries []keyEntry) {
 	offsets, _ := keyLayout(entries, c.Max.X-c.Min.X)
-	ts := keyTextStyle()
+	ts := keyTextStyle(entries)
 	line := ts.Height("Mg") * 1.3
 	for i, e := range entries {
 		left := c.Min.X + offsets[i].X
@@ -191,8 +196,16 @@ func grid(plots [][]*plot.Plot) func(draw.Canvas) {
 // plot's own axis label around the axis' arithmetic mid-range, which on a
 // log axis lies near its end and would leave a wide empty band.
 func withAxisLabels(xLabel, yLabel string, body func(draw.Canvas)) func(draw.Canvas) {
+	return withAxisLabelsSized(xLabel, yLabel, 0, body)
+}
+
+// withAxisLabelsSized is withAxisLabels in a given font size (0: the default).
+func withAxisLabelsSized(xLabel, yLabel string, size vg.Length, body func(draw.Canvas)) func(draw.Canvas) {
 	return func(c draw.Canvas) {
 		ts := plot.New().Y.Label.TextStyle
+		if size > 0 {
+			ts.Font.Size = size
+		}
 		ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
 		rest := c
 		if yLabel != "" {

@@ -1,6 +1,8 @@
 // Package reports turns a run directory into a notebook-style report:
 // index.html (self-contained: CSS, font and SVG figures inline), report.md,
-// figures in PNG/SVG/PDF, the statistical summary as CSV and LaTeX, and the
+// the reproduction verdict (the paper's claims judged on the run, also as
+// verdict.csv), figures in PNG/SVG/PDF (the paper's Fig. 1–3 in its form and
+// for every series), the statistical summary as CSV and LaTeX, and the
 // pairwise comparisons, real-time view (observed maxima, EVT pWCET), A/A
 // noise floor and break-even analysis as CSV. Samples are grouped by series
 // (runtime id and cold-start model). Every statistical judgement (verdicts,
@@ -106,6 +108,7 @@ type analysis struct {
 	evt         []evtResult
 	breakEven   []kernelBreakEven
 	noise       runNoise
+	verdicts    []claimVerdict
 }
 
 // analyse finds the steady states first: the noise floor is measured on
@@ -114,7 +117,7 @@ func (r *runData) analyse() analysis {
 	steady := r.steadyStates()
 	noise := r.noise(steady)
 	return analysis{summary: r.summaryRows(), comparisons: r.comparisons(noise), evt: r.evtResults(),
-		breakEven: r.breakEvens(steady, noise), noise: noise}
+		breakEven: r.breakEvens(steady, noise), noise: noise, verdicts: r.verdicts()}
 }
 
 func writeFiles(outDir string, pg page, a analysis) error {
@@ -130,6 +133,7 @@ func writeFiles(outDir string, pg page, a analysis) error {
 		name string
 		data []byte
 	}{
+		{"verdict.csv", csvBytes(verdictHeader, a.verdicts, claimVerdict.fields)},
 		{"summary.csv", csvBytes(summaryHeader, a.summary, summaryRow.fields)},
 		{"summary.tex", summaryTeX(a.summary)},
 		{"pairwise.csv", csvBytes(comparisonHeader, a.comparisons, comparison.fields)},

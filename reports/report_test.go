@@ -21,13 +21,13 @@ import (
 
 var writeFixtureTo = flag.String("write-fixture", "", "also write the synthetic fixture run (and its report) to this directory")
 
-var wantHeadings = []string{"Setup", "Fig. 1: Startup time", "Fig. 2: Total time", "Fig. 3: Prolonged test",
+var wantHeadings = []string{"Setup", "Reproduction verdict: does the paper hold?", "Fig. 1: Startup time", "Fig. 2: Total time", "Fig. 3: Prolonged test",
 	"Summary tables", "Pairwise comparisons", "Real-time view: observed maxima and pWCET",
 	"Break-even guidance: which series for which task", "Errors", "Not measured on this host"}
 
-var wantFigures = []string{"fig1_startup", "fig2_total", "fig3_prolonged", "fig3_prolonged_all", "fig4_exceedance", "fig5_breakeven"}
+var wantFigures = []string{"fig1_paper", "fig1_startup", "fig2_paper", "fig2_total", "fig3_paper", "fig3_prolonged", "fig3_prolonged_all", "fig4_exceedance", "fig5_breakeven"}
 
-var wantFiles = []string{"index.html", "report.md", "summary.csv", "summary.tex", "pairwise.csv", "realtime.csv", "breakeven.csv", "noise.csv"}
+var wantFiles = []string{"index.html", "report.md", "verdict.csv", "summary.csv", "summary.tex", "pairwise.csv", "realtime.csv", "breakeven.csv", "noise.csv"}
 
 // rendered is a fixture run rendered once.
 type rendered struct {
@@ -371,10 +371,13 @@ func TestCommittedRun(t *testing.T) {
 		t.Errorf("%d A/A rows, want 8 (steady job and job × 4 kernels)", len(noise))
 	}
 	guidance := sectionText(string(md), headingBreakEven)
-	if !strings.Contains(guidance, "not determinable (8 iterations") || !strings.Contains(guidance, "indicative only") {
+	if !strings.Contains(guidance, "8 iterations, fewer than the 10") || !strings.Contains(guidance, "indicative only") {
 		t.Error("the guidance does not say that 8 iterations cannot show warm-up")
 	}
 	for _, row := range readCSV(t, out, "breakeven.csv") {
+		if !strings.HasPrefix(row["warmup_jobs"], "not determinable (8 iterations") {
+			t.Errorf("%s %s: warm-up %q, want not determinable from 8 iterations", row["benchmark"], row["fastest_series"], row["warmup_jobs"])
+		}
 		if row["fastest_series"] == "docker:engine" {
 			t.Errorf("%s: recommends docker:engine from %s jobs", row["benchmark"], row["from_jobs"])
 		}
@@ -408,8 +411,17 @@ func TestStylesFollowSortedSeries(t *testing.T) {
 			t.Errorf("%s: style depends on manifest order", series)
 		}
 	}
-	if r.style("docker:engine").Color != palette[0] {
-		t.Error("first sorted series does not get the first colour")
+	if r.style("native:glibc").Color != familyHues[0] {
+		t.Error("native code does not get its family's colour")
+	}
+	// Every series differs from every other in colour and, within its family, in glyph.
+	for i, a := range r.series {
+		for _, b := range r.series[i+1:] {
+			sa, sb := r.style(a), r.style(b)
+			if sa.Color == sb.Color || (family(a) == family(b) && sa.Shape == sb.Shape) {
+				t.Errorf("%s and %s share a colour or (same family) a glyph", a, b)
+			}
+		}
 	}
 	if r.style("wasmtime:cranelift") == r.style("wasmtime:cranelift (embedded)") {
 		t.Error("one runtime id in two cold-start models shares a style")

@@ -29,10 +29,21 @@ type Options struct {
 	Shards        int             `json:"shards"`         // fleet shards (slurm)
 	Partition     string          `json:"partition"`      // Slurm partition (slurm)
 	Budget        time.Duration   `json:"budget_ns"`      // wall-time budget of a budgeted profile
-	Resume        string          `json:"-"`              // id of an interrupted run to complete
-	DataDir       string          `json:"-"`
-	BuildDir      string          `json:"-"`
-	CacheDir      string          `json:"-"`
-	Reference     string          `json:"-"`
-	Verify        string          `json:"-"` // reference | cross
+	// PerExperiment narrows one experiment's kernels and repetitions (the
+	// budgeted claims profile); experiments not listed use the fields above.
+	PerExperiment map[string]ExperimentCells `json:"per_experiment,omitempty"`
+	Resume        string                     `json:"-"` // id of an interrupted run to complete
+	DataDir       string                     `json:"-"`
+	BuildDir      string                     `json:"-"`
+	CacheDir      string                     `json:"-"`
+	Reference     string                     `json:"-"`
+	Verify        string                     `json:"-"` // reference | cross
+}
+
+// ExperimentCells are the kernels and repetitions of one experiment when
+// they differ from the run's (Options.PerExperiment).
+type ExperimentCells struct {
+	Benchmarks []string `json:"benchmarks"`
+	Reps       int      `json:"reps"`             // samples (prolonged: processes) per cell
+	Series     []string `json:"series,omitempty"` // series measured; empty: every selected one
 }

@@ -1,0 +1,239 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rtwasm/rtwasm/run"
+)
+
+// The claims profile: the paper's matrix cut to the cells the reproduction
+// verdict needs, fitted to RTWASM_BUDGET with the plan's estimates. Start-up
+// needs no kernel work and gets the paper's 25 repetitions on every series;
+// total and prolonged run the paper's series (plus native:glibc and the
+// embedded Wasmtime) on kernels from both sides of the 1-second line, with as
+// many repetitions as the budget leaves.
+
+// ProfileClaims names the budgeted profile.
+const ProfileClaims = "claims"
+
+// DefaultBudget is the claims profile's budget on a 2-core host.
+const DefaultBudget = 90 * time.Minute
+
+// Candidate kernels, cheapest first: O(N²) kernels that stay below 1 s at
+// LARGE, and O(N³) or stencil kernels that pass it (the paper's Fig. 3 ones
+// first; floyd-warshall, its third, takes minutes natively at LARGE).
+var (
+	claimsShort = []string{"atax", "gesummv", "mvt", "bicg", "trisolv", "durbin"}
+	claimsLong  = []string{"gemm", "jacobi-2d", "2mm", "syrk", "lu"}
+)
+
+// claimsSeries are the series the total and prolonged claims compare.
+var claimsSeries = []string{"wamr:fast-jit", "wamr:multi-tier", "wamr:llvm-jit", "wasmtime-cli:cranelift",
+	"wasmtime:cranelift", "docker:engine", "native:glibc"}
+
+const (
+	startupShare  = 0.35 // of the budget, at most, for start-up
+	budgetReserve = 0.15 // of the budget kept for estimate error
+	claimsMinReps = 3
+)
+
+// FitBudget turns the claims profile into per-experiment cells that fit
+// o.Budget; other options (and resumed runs, which carry their cells) pass
+// unchanged.
+func FitBudget(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (run.Options, error) {
+	if o.Profile != ProfileClaims || o.PerExperiment != nil || o.Budget <= 0 {
+		return o, nil
+	}
+	start := time.Now()
+	probe := o
+	probe.PerExperiment = map[string]run.ExperimentCells{
+		run.Startup: {Benchmarks: o.Benchmarks[:1], Reps: 1},
+		run.Total:   {Benchmarks: candidates(o), Reps: 1, Series: []string{seriesNativeRef}},
+	}
+	if _, err := Calibrate(ctx, probe, b, []string{run.Startup, run.Total}, log); err != nil {
+		return o, fmt.Errorf("claims profile: calibration: %w", err)
+	}
+	h := loadHistory(o.DataDir)
+	left := time.Duration(float64(o.Budget)*(1-budgetReserve)) - time.Since(start)
+	if len(h.setup) > 0 {
+		left -= time.Duration(meanOf(h.setup) * float64(time.Second))
+	}
+	fitted := fitCells(ctx, o, b, exps, h, left)
+	fmt.Fprintf(log, "claims: budget %s; %s\n", o.Budget, describeCells(fitted))
+	return fitted, nil
+}
+
+// candidates are the claims kernels among the selected ones.
+func candidates(o run.Options) []string {
+	var list []string
+	for _, k := range slices.Concat(claimsShort, claimsLong) {
+		if slices.Contains(o.Benchmarks, k) {
+			list = append(list, k)
+		}
+	}
+	return list
+}
+
+// fitCells chooses the kernels and repetitions within left.
+func fitCells(ctx context.Context, o run.Options, b *Builds, exps []string, h history, left time.Duration) run.Options {
+	f := o
+	f.PerExperiment = map[string]run.ExperimentCells{}
+	cost := func(f run.Options, exp string) time.Duration {
+		return makePlan(ctx, f, b, []string{exp}, h).Wall - makePlan(ctx, f, b, nil, h).Wall
+	}
+	// Start-up: 25 reps on every series, on as many kernels as its share
+	// allows; two kernels (the independence claim) if they fit in 60 %.
+	var startup []string
+	for _, k := range o.Benchmarks {
+		f.PerExperiment[run.Startup] = run.ExperimentCells{Benchmarks: append(slices.Clone(startup), k), Reps: o.Reps}
+		c := cost(f, run.Startup)
+		if len(startup) >= 1 && c > time.Duration(startupShare*float64(left)) && (len(startup) >= 2 || c > left*6/10) {
+			break
+		}
+		startup = append(startup, k)
+	}
+	f.PerExperiment[run.Startup] = run.ExperimentCells{Benchmarks: startup, Reps: o.Reps}
+	if !slices.Contains(exps, run.Startup) {
+		delete(f.PerExperiment, run.Startup)
+	}
+	left -= cost(f, run.Startup)
+	// Total and prolonged: short and long kernels in pairs, then repetitions.
+	short, long := splitAtSecond(o, h)
+	var kernels []string
+	reps := 0
+	for i := 0; i < max(len(short), len(long)); i++ {
+		next := slices.Clone(kernels)
+		if i < len(short) {
+			next = append(next, short[i])
+		}
+		if i < len(long) {
+			next = append(next, long[i])
+		}
+		r := fitReps(ctx, f, b, exps, h, next, left, cost)
+		if r == 0 && len(kernels) == 0 && i < len(short) {
+			next = []string{short[i]} // the long kernel does not fit even once: the short side only
+			r = fitReps(ctx, f, b, exps, h, next, left, cost)
+		}
+		if r == 0 || (r < claimsMinReps && len(kernels) > 0) {
+			break
+		}
+		kernels, reps = next, r
+		if r < 10 || len(next) < 2*(i+1) {
+			break // more kernels would cost repetitions
+		}
+	}
+	if len(kernels) == 0 {
+		for _, exp := range []string{run.Total, run.Prolonged} {
+			// Nothing fits: no kernels (an empty, non-nil list), and said so.
+			f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: []string{}, Series: claimsSeries}
+		}
+		return f
+	}
+	setWork(&f, exps, kernels, reps)
+	return f
+}
+
+// fitReps is the most repetitions (≤ the profile's) of the kernels that fit.
+func fitReps(ctx context.Context, f run.Options, b *Builds, exps []string, h history, kernels []string, left time.Duration,
+	cost func(run.Options, string) time.Duration) int {
+	for r := f.Reps; r >= 1; r-- {
+		setWork(&f, exps, kernels, r)
+		if cost(f, run.Total)+cost(f, run.Prolonged) <= left {
+			return r
+		}
+	}
+	return 0
+}
+
+// setWork sets the total and prolonged cells: r samples, and r/5 (at least
+// one) prolonged processes.
+func setWork(f *run.Options, exps, kernels []string, r int) {
+	f.PerExperiment = cloneCells(f.PerExperiment)
+	for _, exp := range []string{run.Total, run.Prolonged} {
+		if !slices.Contains(exps, exp) {
+			continue
+		}
+		reps := r
+		if exp == run.Prolonged {
+			reps = min(f.ProlongedReps, max(1, r/5))
+		}
+		f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: kernels, Reps: reps, Series: claimsSeries}
+	}
+}
+
+func cloneCells(m map[string]run.ExperimentCells) map[string]run.ExperimentCells {
+	c := make(map[string]run.ExperimentCells, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// splitAtSecond orders the candidates by native:glibc's job time at the
+// dataset and splits them at 1 s.
+func splitAtSecond(o run.Options, h history) (short, long []string) {
+	for _, k := range candidates(o) {
+		// Clear of the line on either side: the paper series run at about
+		// native speed or slower, so a native job near 1 s may land on either.
+		job, ok := h.jobCost(seriesNativeRef, string(o.Dataset), k)
+		switch {
+		case !ok && slices.Contains(claimsLong, k), ok && job >= 2:
+			long = append(long, k)
+		case !ok || job < 0.5:
+			short = append(short, k)
+		}
+	}
+	byJob := func(a, b string) int {
+		ja, _ := h.jobCost(seriesNativeRef, string(o.Dataset), a)
+		jb, _ := h.jobCost(seriesNativeRef, string(o.Dataset), b)
+		return cmpFloat(ja, jb)
+	}
+	slices.SortStableFunc(long, byJob)
+	return short, long
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// describeCells says what the claims profile measures (and so what it cut).
+func describeCells(o run.Options) string {
+	var parts []string
+	for _, exp := range run.AllExperiments {
+		e, ok := o.PerExperiment[exp]
+		if !ok {
+			continue
+		}
+		series := "every series"
+		if len(e.Series) > 0 {
+			series = "the paper's series + native:glibc"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d of %d kernels (%s) × %d reps, %s", exp, len(e.Benchmarks), len(o.Benchmarks),
+			strings.Join(e.Benchmarks, ", "), e.Reps, series))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// parseBudget reads RTWASM_BUDGET into o.Budget.
+func parseBudget(value string, o *run.Options) error {
+	if value == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("RTWASM_BUDGET=%q: want a positive Go duration such as 90m", value)
+	}
+	o.Budget = d
+	return nil
+}

@@ -1,0 +1,431 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rtwasm/rtwasm/run"
+)
+
+// Plan before you run: how many trials and samples the options ask for per
+// experiment and series, and how long they will take on this host, from
+// the trials of earlier runs (data/runs/*) or, where there are none, a
+// short calibration run. A trial's wall time is modelled as
+//
+//	fixed(series) + iterations × job(series, dataset, kernel)
+//
+// where fixed is everything but the kernel work (launch, start-up, exit,
+// the pipeline's own bookkeeping until the next launch) and job one
+// init+kernel run.
+
+// benchmarksFor is the experiment's kernels: its PerExperiment list if it
+// has one (an empty list measures none), else the run's.
+func benchmarksFor(exp string, o run.Options) []string {
+	if e, ok := o.PerExperiment[exp]; ok && e.Benchmarks != nil {
+		return e.Benchmarks
+	}
+	return o.Benchmarks
+}
+
+// seriesIn reports whether the experiment measures a series (PerExperiment
+// may narrow it; empty means every selected series).
+func seriesIn(exp string, o run.Options, series string) bool {
+	e, ok := o.PerExperiment[exp]
+	return !ok || len(e.Series) == 0 || slices.Contains(e.Series, series)
+}
+
+// PlanLine is one experiment × series of a plan.
+type PlanLine struct {
+	Experiment, Series string
+	Trials, Samples    int
+	Wall               time.Duration
+	Guessed            int // trials whose time had no history on this host
+}
+
+// Plan is what a run of the options will measure and its estimated wall time.
+type Plan struct {
+	Lines       []PlanLine
+	Setup       time.Duration // per-run set-up and finishing, from history
+	Wall        time.Duration // Setup + every line
+	Unavailable []string
+	Runs        int // earlier runs the estimate is based on
+}
+
+// history holds per-trial costs observed in earlier runs on this host.
+type history struct {
+	fixed map[string][]float64 // series → seconds per trial outside kernel work
+	job   map[jobKey][]float64 // seconds per init+kernel run
+	setup []float64            // per-run seconds outside trials
+	runs  int
+}
+
+type jobKey struct{ series, dataset, benchmark string }
+
+// loadHistory reads every run under dataDir (and its calibration runs),
+// oldest first: a series' or kernel's costs come from the latest run that
+// measured them, the host's current state (an older run may have shared the
+// host with other work).
+func loadHistory(dataDir string) history {
+	h := history{fixed: map[string][]float64{}, job: map[jobKey][]float64{}}
+	type past struct {
+		m    run.Manifest
+		rows []run.Sample
+	}
+	var runs []past
+	for _, pattern := range []string{"*", filepath.Join("calibration", "*")} {
+		dirs, _ := filepath.Glob(filepath.Join(dataDir, pattern))
+		for _, dir := range dirs {
+			if st, err := os.Lstat(dir); err != nil || !st.IsDir() {
+				continue // latest is a symlink
+			}
+			if m, rows, err := run.ReadRun(dir); err == nil && len(rows) > 0 {
+				runs = append(runs, past{m, rows})
+			}
+		}
+	}
+	slices.SortStableFunc(runs, func(a, b past) int { return a.m.Started.Compare(b.m.Started) })
+	for _, p := range runs {
+		h.add(p.m, p.rows)
+	}
+	return h
+}
+
+// trialCost is one trial of a past run, from its samples.
+type trialCost struct {
+	order           int32
+	series, dataset string
+	launch, end     int64
+	iterations      int
+	jobs            []float64 // seconds per init+kernel run
+	benchmark       string
+}
+
+func (h *history) add(m run.Manifest, rows []run.Sample) {
+	byOrder := map[int32]*trialCost{}
+	for _, s := range rows {
+		if s.Order < 0 || s.LaunchNS <= 0 {
+			continue
+		}
+		t, ok := byOrder[s.Order]
+		if !ok {
+			t = &trialCost{order: s.Order, series: s.Series(), dataset: s.Dataset, benchmark: s.Benchmark, launch: s.LaunchNS,
+				iterations: int(s.Iterations)}
+			byOrder[s.Order] = t
+		}
+		t.end = max(t.end, s.MainEndNS, s.IterationEndNS, s.LaunchNS+s.TotalNS)
+		switch {
+		case s.Status != run.StatusOK:
+		case s.Experiment == run.Total:
+			t.jobs = append(t.jobs, float64(s.ExecNS)/1e9)
+		case s.Experiment == run.Prolonged && s.Iteration > 0:
+			t.jobs = append(t.jobs, float64(s.IterationNS)/1e9)
+		}
+	}
+	trials := make([]*trialCost, 0, len(byOrder))
+	for _, t := range byOrder {
+		trials = append(trials, t)
+	}
+	slices.SortFunc(trials, func(a, b *trialCost) int { return cmp.Compare(a.launch, b.launch) })
+	if len(trials) == 0 {
+		return
+	}
+	h.runs++
+	fixed, jobs := map[string][]float64{}, map[jobKey][]float64{}
+	defer func() {
+		for k, v := range fixed {
+			h.fixed[k] = v
+		}
+		for k, v := range jobs {
+			h.job[k] = v
+		}
+	}()
+	inTrials := 0.0
+	for i, t := range trials {
+		wall := float64(t.end-t.launch) / 1e9
+		if i+1 < len(trials) {
+			// The gap to the next launch holds this trial's exit and bookkeeping;
+			// a gap far beyond the trial (an interruption) is not.
+			if gap := float64(trials[i+1].launch-t.launch) / 1e9; gap >= wall && gap < wall+30 {
+				wall = gap
+			}
+		}
+		inTrials += wall
+		work := 0.0
+		if len(t.jobs) > 0 {
+			mean := meanOf(t.jobs)
+			k := jobKey{t.series, t.dataset, t.benchmark}
+			jobs[k] = append(jobs[k], mean)
+			work = mean * float64(max(t.iterations, 1))
+		}
+		if t.iterations == 0 || len(t.jobs) > 0 {
+			fixed[t.series] = append(fixed[t.series], max(0, wall-work))
+		}
+	}
+	if !m.Started.IsZero() && !m.Finished.IsZero() && m.Resumes == 0 {
+		h.setup = append(h.setup, max(0, m.Finished.Sub(m.Started).Seconds()-inTrials))
+	}
+}
+
+// medianOf is robust to the trials of a run disturbed by other load on
+// the host, which the mean is not.
+func medianOf(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+func meanOf(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func (h history) hasJobs(series string) bool {
+	for k := range h.job {
+		if k.series == series {
+			return true
+		}
+	}
+	return false
+}
+
+// fixedCost is a series' per-trial cost outside kernel work.
+func (h history) fixedCost(series string) (float64, bool) {
+	if v := h.fixed[series]; len(v) > 0 {
+		return medianOf(v), true
+	}
+	var all []float64
+	for _, v := range h.fixed {
+		all = append(all, meanOf(v))
+	}
+	if len(all) == 0 {
+		return 0.5, false
+	}
+	return slices.Max(all), false // unknown series: assume the slowest known
+}
+
+// jobCost is one init+kernel run of a series: observed, or native's scaled
+// by the series' observed speed relative to native:glibc.
+func (h history) jobCost(series, dataset, benchmark string) (float64, bool) {
+	if v := h.job[jobKey{series, dataset, benchmark}]; len(v) > 0 {
+		return medianOf(v), true
+	}
+	ref := h.job[jobKey{seriesNativeRef, dataset, benchmark}]
+	if len(ref) == 0 {
+		for k, v := range h.job { // any series that ran this kernel at this size
+			if k.dataset == dataset && k.benchmark == benchmark {
+				return meanOf(v) * h.speedAt(series, dataset) / h.speedAt(k.series, dataset), false
+			}
+		}
+		return 0, false
+	}
+	return meanOf(ref) * h.speed(series), false
+}
+
+const seriesNativeRef = "native:glibc"
+
+// speed is a series' median job time relative to native:glibc over the
+// kernels both ran; 1 when unknown.
+func (h history) speed(series string) float64 { return h.speedAt(series, "") }
+
+// speedAt is speed measured at one dataset if it can be (at MINI a job is
+// mostly fixed costs, so its ratio says little about LARGE), else at any.
+func (h history) speedAt(series, dataset string) float64 {
+	if dataset != "" {
+		if s := h.speedOver(series, dataset); s > 0 {
+			return s
+		}
+	}
+	if s := h.speedOver(series, ""); s > 0 {
+		return s
+	}
+	return 1
+}
+
+func (h history) speedOver(series, dataset string) float64 {
+	var ratios []float64
+	for k, v := range h.job {
+		if k.series != series || (dataset != "" && k.dataset != dataset) {
+			continue
+		}
+		if ref := h.job[jobKey{seriesNativeRef, k.dataset, k.benchmark}]; len(ref) > 0 && meanOf(ref) > 0 {
+			ratios = append(ratios, meanOf(v)/meanOf(ref))
+		}
+	}
+	if len(ratios) == 0 {
+		return 0
+	}
+	return medianOf(ratios)
+}
+
+// trialCost estimates one trial's wall time; known says whether history
+// had both its parts.
+func (h history) trialWall(exp, series, dataset, benchmark string, o run.Options) (time.Duration, bool) {
+	fixed, known := h.fixedCost(series)
+	iterations := iterationsFor(exp, o)
+	if iterations > 0 {
+		job, ok := h.jobCost(series, dataset, benchmark)
+		fixed += job * float64(iterations)
+		known = known && ok
+	}
+	return time.Duration(fixed * float64(time.Second)), known
+}
+
+// MakePlan counts the trials of the options over the available runtimes and
+// estimates their wall time from the history under o.DataDir.
+func MakePlan(ctx context.Context, o run.Options, b *Builds, exps []string) Plan {
+	return makePlan(ctx, o, b, exps, loadHistory(o.DataDir))
+}
+
+func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h history) Plan {
+	p := Plan{Runs: h.runs}
+	if len(h.setup) > 0 {
+		p.Setup = time.Duration(meanOf(h.setup) * float64(time.Second))
+	}
+	p.Wall = p.Setup
+	for _, exp := range exps {
+		for _, r := range b.Runtimes {
+			series := run.Series(r.ID(), r.ColdStart())
+			if !seriesIn(exp, o, series) {
+				continue
+			}
+			if pr := b.Probe(ctx, r); !pr.Available {
+				if !slices.Contains(p.Unavailable, series) {
+					p.Unavailable = append(p.Unavailable, series)
+				}
+				continue
+			}
+			line := PlanLine{Experiment: exp, Series: series}
+			for _, bench := range benchmarksFor(exp, o) {
+				reps := repsFor(exp, o)
+				wall, known := h.trialWall(exp, series, string(o.Dataset), bench, o)
+				line.Trials += reps
+				line.Samples += reps * max(1, iterationsFor(exp, o))
+				line.Wall += time.Duration(reps) * wall
+				if !known {
+					line.Guessed += reps
+				}
+			}
+			p.Lines = append(p.Lines, line)
+			p.Wall += line.Wall
+		}
+	}
+	return p
+}
+
+// Guessed counts the trials estimated without history.
+func (p Plan) Guessed() (guessed, trials int) {
+	for _, l := range p.Lines {
+		guessed, trials = guessed+l.Guessed, trials+l.Trials
+	}
+	return guessed, trials
+}
+
+// Print writes the plan as a table and the estimate, also for N shards.
+func (p Plan) Print(w io.Writer, o run.Options) {
+	fmt.Fprintf(w, "plan: profile %s, dataset %s, %d kernels; estimate from %d earlier run(s) under %s\n",
+		o.Profile, o.Dataset, len(o.Benchmarks), p.Runs, o.DataDir)
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "experiment\tseries\ttrials\tsamples\testimate\t")
+	for _, l := range p.Lines {
+		note := ""
+		if l.Guessed > 0 {
+			note = fmt.Sprintf("  (%d trials without history)", l.Guessed)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", l.Experiment, l.Series, l.Trials, l.Samples, roundDuration(l.Wall), note)
+	}
+	tw.Flush()
+	guessed, trials := p.Guessed()
+	fmt.Fprintf(w, "plan: %d trials, estimated wall time %s (set-up and finishing %s)", trials, roundDuration(p.Wall), roundDuration(p.Setup))
+	if n := max(o.Shards, 1); n > 1 {
+		fmt.Fprintf(w, "; on %d shards about %s", n, roundDuration(p.Wall/time.Duration(n)))
+	} else {
+		fmt.Fprintf(w, "; on N nodes (RTWASM_SHARDS) about %s/N", roundDuration(p.Wall))
+	}
+	fmt.Fprintln(w)
+	if guessed > 0 {
+		fmt.Fprintf(w, "plan: %d of %d trials have no history on this host: guessed from other series (go tool mage plan calibrates)\n", guessed, trials)
+	}
+	if len(p.Unavailable) > 0 {
+		fmt.Fprintf(w, "plan: %d series unavailable (no trials): %v\n", len(p.Unavailable), p.Unavailable)
+	}
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d > time.Minute {
+		return d.Round(time.Second)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// Calibrate measures, into a calibration run under o.DataDir/calibration,
+// what history lacks for the plan: two start-up trials of every series
+// without a fixed cost, and one total trial of native:glibc (and of every
+// series with no speed relative to it) on the kernels without a job time
+// at the options' dataset. It returns whether it ran anything.
+func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (bool, error) {
+	h := loadHistory(o.DataDir)
+	c := o
+	c.Profile, c.Resume, c.Reps, c.ProlongedReps = "calibration", "", 1, 1
+	c.DataDir = filepath.Join(o.DataDir, "calibration")
+	c.PerExperiment = map[string]run.ExperimentCells{}
+	var noFixed, noSpeed, noJob []string
+	for _, r := range b.Runtimes {
+		series := run.Series(r.ID(), r.ColdStart())
+		if !b.Probe(ctx, r).Available {
+			continue
+		}
+		if len(h.fixed[series]) == 0 {
+			noFixed = append(noFixed, series)
+		}
+		if series != seriesNativeRef && !h.hasJobs(series) {
+			noSpeed = append(noSpeed, series)
+		}
+	}
+	for _, exp := range exps {
+		if exp == run.Startup {
+			continue
+		}
+		for _, bench := range benchmarksFor(exp, o) {
+			if _, ok := h.jobCost(seriesNativeRef, string(o.Dataset), bench); !ok && !slices.Contains(noJob, bench) {
+				noJob = append(noJob, bench)
+			}
+		}
+	}
+	if len(noFixed) == 0 && len(noJob) == 0 {
+		return false, nil
+	}
+	if len(noFixed) > 0 {
+		c.PerExperiment[run.Startup] = run.ExperimentCells{Benchmarks: benchmarksFor(run.Startup, o)[:1], Reps: 2, Series: noFixed}
+	}
+	if len(noJob) > 0 {
+		c.PerExperiment[run.Total] = run.ExperimentCells{Benchmarks: noJob, Reps: 1, Series: []string{seriesNativeRef}}
+		if len(noSpeed) > 0 {
+			// One job of every series without a speed, on the first kernel,
+			// relates it to native:glibc (a prolonged trial of one iteration).
+			c.PerExperiment[run.Prolonged] = run.ExperimentCells{Benchmarks: noJob[:1], Reps: 1, Series: noSpeed}
+			c.Iterations = 1
+		}
+	}
+	var cexps []string
+	for _, exp := range run.AllExperiments {
+		if _, ok := c.PerExperiment[exp]; ok {
+			cexps = append(cexps, exp)
+		}
+	}
+	c.Benchmarks = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(noJob), benchmarksFor(run.Startup, o)[:1]...))))
+	fmt.Fprintf(log, "plan: calibrating (%d series without history, %d kernels without a job time at %s)\n", len(noFixed), len(noJob), o.Dataset)
+	_, err := RunExperiments(ctx, c, b, cexps, log)
+	return true, err
+}
