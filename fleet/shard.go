@@ -1,21 +1,21 @@
-// Package fleet is the Slurm executor boundary: it deals a planned run's cells
+// Package fleet is the Slurm executor boundary: it deals a planned run's trials
 // into shards, submits them as one Slurm job array with a dependent merge job,
-// and reports the jobs' state. It knows nothing of what a cell measures: the
+// and reports the jobs' state. It knows nothing of what a trial measures: the
 // caller passes the shell commands that run a shard and merge the results, so
 // it must not import the pipeline (or engine/run) packages; they import it.
 package fleet
 
-// Shard deals cells round-robin, in the given (seeded, planned) order, into
-// at most shards groups: cell i goes to shard i mod shards. The result is
+// Shard deals trials round-robin, in the given (seeded, planned) order, into
+// at most shards groups: trial i goes to shard i mod shards. The result is
 // deterministic and each shard keeps the plan's relative order. shards is
-// clamped to [1, len(cells)] so no shard is empty; no cells gives nil.
-func Shard(cells []string, shards int) [][]string {
-	if len(cells) == 0 {
+// clamped to [1, len(trials)] so no shard is empty; no trials gives nil.
+func Shard(trials []string, shards int) [][]string {
+	if len(trials) == 0 {
 		return nil
 	}
-	shards = max(1, min(shards, len(cells)))
+	shards = max(1, min(shards, len(trials)))
 	out := make([][]string, shards)
-	for i, c := range cells {
+	for i, c := range trials {
 		out[i%shards] = append(out[i%shards], c)
 	}
 	return out

@@ -7,34 +7,34 @@ import (
 )
 
 func TestShardRoundRobin(t *testing.T) {
-	cells := []string{"a", "b", "c", "d", "e", "f", "g"}
-	got := Shard(cells, 3)
+	trials := []string{"a", "b", "c", "d", "e", "f", "g"}
+	got := Shard(trials, 3)
 	want := [][]string{{"a", "d", "g"}, {"b", "e"}, {"c", "f"}}
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("Shard(7 cells, 3) = %v, want %v", got, want)
+		t.Fatalf("Shard(7 trials, 3) = %v, want %v", got, want)
 	}
-	if !reflect.DeepEqual(Shard(cells, 3), got) {
+	if !reflect.DeepEqual(Shard(trials, 3), got) {
 		t.Fatal("Shard is not deterministic")
 	}
-	if n := len(Shard(cells, 10)); n != 7 {
-		t.Errorf("Shard(7 cells, 10) made %d shards, want 7 (no empty shard)", n)
+	if n := len(Shard(trials, 10)); n != 7 {
+		t.Errorf("Shard(7 trials, 10) made %d shards, want 7 (no empty shard)", n)
 	}
-	if n := len(Shard(cells, 0)); n != 1 {
-		t.Errorf("Shard(7 cells, 0) made %d shards, want 1", n)
+	if n := len(Shard(trials, 0)); n != 1 {
+		t.Errorf("Shard(7 trials, 0) made %d shards, want 1", n)
 	}
 	if Shard(nil, 4) != nil {
 		t.Error("Shard(nil, 4) != nil")
 	}
-	// Every cell lands in exactly one shard.
+	// Every trial lands in exactly one shard.
 	seen := map[string]int{}
-	for _, s := range Shard(cells, 4) {
+	for _, s := range Shard(trials, 4) {
 		for _, c := range s {
 			seen[c]++
 		}
 	}
-	for _, c := range cells {
+	for _, c := range trials {
 		if seen[c] != 1 {
-			t.Errorf("cell %s dealt %d times", c, seen[c])
+			t.Errorf("trial %s dealt %d times", c, seen[c])
 		}
 	}
 }

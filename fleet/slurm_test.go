@@ -41,33 +41,33 @@ func upCluster(t *testing.T) (*cluster.Cluster, Slurm) {
 	return c, Slurm{Env: c.Env()}
 }
 
-// workScript is a resumable shard: it journals each cell on its own line with
-// fsync and skips cells the journal already holds, as a requeued shard must.
+// workScript is a resumable shard: it journals each trial on its own line with
+// fsync and skips trials the journal already holds, as a requeued shard must.
 const workScript = `#!/bin/bash
 set -eu
 shard=$1
 j="$RTWASM_RUN_DIR/journal-$shard.txt"
 touch "$j"
 grep Cpus_allowed_list /proc/self/status >&2
-while read -r cell; do
-  if grep -q "^$cell " "$j"; then continue; fi
+while read -r trial; do
+  if grep -q "^$trial " "$j"; then continue; fi
   sleep %d
-  echo "$cell task $shard on $(hostname) restart ${SLURM_RESTART_COUNT:-0} at $(date +%%s.%%N)" >> "$j"
+  echo "$trial task $shard on $(hostname) restart ${SLURM_RESTART_COUNT:-0} at $(date +%%s.%%N)" >> "$j"
   sync "$j"
-done < "$RTWASM_RUN_DIR/cells-$shard.txt"
+done < "$RTWASM_RUN_DIR/trials-$shard.txt"
 `
 
 // mergeCmd concatenates the journals after stamping when the merge started.
 const mergeCmd = `date +%s.%N > merge-start.txt; for i in $(seq 0 $(({{.Shards}}-1))); do cat journal-$i.txt; done > merged.txt`
 
-// prepare writes the cells of each shard and the work script into a run dir.
-func prepare(t *testing.T, cells []string, shards, cellSeconds int) (string, [][]string) {
+// prepare writes the trials of each shard and the work script into a run dir.
+func prepare(t *testing.T, trials []string, shards, cellSeconds int) (string, [][]string) {
 	t.Helper()
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
-	dealt := Shard(cells, shards)
+	dealt := Shard(trials, shards)
 	for i, s := range dealt {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("cells-%d.txt", i)), []byte(strings.Join(s, "\n")+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("trials-%d.txt", i)), []byte(strings.Join(s, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,52 +78,52 @@ func prepare(t *testing.T, cells []string, shards, cellSeconds int) (string, [][
 }
 
 func cellNames(n int) []string {
-	var cells []string
+	var trials []string
 	for i := range n {
-		cells = append(cells, fmt.Sprintf("c%02d", i))
+		trials = append(trials, fmt.Sprintf("c%02d", i))
 	}
-	return cells
+	return trials
 }
 
 type entry struct {
-	cell, host string
-	shard      int
-	restart    int
-	at         float64
+	trial, host string
+	shard       int
+	restart     int
+	at          float64
 }
 
-// journals reads every shard's journal and checks each cell is there exactly
+// journals reads every shard's journal and checks each trial is there exactly
 // once, in the shard it was dealt to.
 func journals(t *testing.T, dir string, dealt [][]string) []entry {
 	t.Helper()
 	var all []entry
 	count := map[string]int{}
-	for i, cells := range dealt {
+	for i, trials := range dealt {
 		data, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("journal-%d.txt", i)))
 		if err != nil {
 			t.Fatalf("shard %d left no journal: %v", i, err)
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 			var e entry
-			if _, err := fmt.Sscanf(line, "%s task %d on %s restart %d at %f", &e.cell, &e.shard, &e.host, &e.restart, &e.at); err != nil {
+			if _, err := fmt.Sscanf(line, "%s task %d on %s restart %d at %f", &e.trial, &e.shard, &e.host, &e.restart, &e.at); err != nil {
 				t.Fatalf("journal-%d line %q: %v", i, line, err)
 			}
-			if e.shard != i || !slices.Contains(cells, e.cell) {
+			if e.shard != i || !slices.Contains(trials, e.trial) {
 				t.Errorf("journal-%d has %q, which was dealt elsewhere", i, line)
 			}
-			count[e.cell]++
+			count[e.trial]++
 			all = append(all, e)
 		}
-		for _, c := range cells {
+		for _, c := range trials {
 			if count[c] != 1 {
-				t.Errorf("cell %s recorded %d times, want exactly once", c, count[c])
+				t.Errorf("trial %s recorded %d times, want exactly once", c, count[c])
 			}
 		}
 	}
 	return all
 }
 
-// checkMerge asserts the merge ran after every cell and saw all journals.
+// checkMerge asserts the merge ran after every trial and saw all journals.
 func checkMerge(t *testing.T, dir string, shards int, entries []entry) {
 	t.Helper()
 	start, err := os.ReadFile(filepath.Join(dir, "merge-start.txt"))
@@ -142,7 +142,7 @@ func checkMerge(t *testing.T, dir string, shards int, entries []entry) {
 	}
 	for _, e := range entries {
 		if e.at > at {
-			t.Errorf("merge started at %.3f, before cell %s ended at %.3f", at, e.cell, e.at)
+			t.Errorf("merge started at %.3f, before trial %s ended at %.3f", at, e.trial, e.at)
 		}
 	}
 }
@@ -181,11 +181,11 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 	for _, e := range entries {
 		hosts[e.host] = true
 		if e.restart != 0 {
-			t.Errorf("cell %s ran with SLURM_RESTART_COUNT=%d in a run without faults", e.cell, e.restart)
+			t.Errorf("trial %s ran with SLURM_RESTART_COUNT=%d in a run without faults", e.trial, e.restart)
 		}
 	}
 	if !hosts["n1"] || !hosts["n2"] || len(hosts) != 2 {
-		t.Errorf("cells ran on %v, want both n1 and n2", hosts)
+		t.Errorf("trials ran on %v, want both n1 and n2", hosts)
 	}
 
 	out, _ := os.ReadFile(filepath.Join(SlurmDir(dir), "shard-0.out"))
@@ -205,7 +205,7 @@ func TestSlurmArrayAndMerge(t *testing.T) {
 		}
 	}
 
-	// Submitting a finished run again resumes it: every shard finds its cells
+	// Submitting a finished run again resumes it: every shard finds its trials
 	// journaled, so nothing runs twice, and the merge runs again.
 	before, _ := os.ReadFile(filepath.Join(dir, "merged.txt"))
 	sub2, err := s.Submit(ctx, Job{RunDir: dir, Partition: c.Partition, Shards: shards,
@@ -239,7 +239,7 @@ func TestSlurmRequeuesKilledNode(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Crash shard 0's node once the shard has journaled a cell but not all.
+	// Crash shard 0's node once the shard has journaled a trial but not all.
 	victim := ""
 	for victim == "" {
 		st, err := s.Status(ctx, dir)
@@ -298,11 +298,11 @@ func TestSlurmRequeuesKilledNode(t *testing.T) {
 		case e.restart >= 1 && e.host != victim:
 			after++
 		default:
-			t.Errorf("shard 0 cell %s on %s with restart %d: neither first attempt on %s nor the requeued one elsewhere", e.cell, e.host, e.restart, victim)
+			t.Errorf("shard 0 trial %s on %s with restart %d: neither first attempt on %s nor the requeued one elsewhere", e.trial, e.host, e.restart, victim)
 		}
 	}
 	if before == 0 || after == 0 {
-		t.Errorf("shard 0 journaled %d cells before the crash and %d after; want both > 0 (a resumed shard)", before, after)
+		t.Errorf("shard 0 journaled %d trials before the crash and %d after; want both > 0 (a resumed shard)", before, after)
 	}
 	out, _ := os.ReadFile(filepath.Join(SlurmDir(dir), "shard-0.out"))
 	if !strings.Contains(string(out), "attempt 1 on "+victim) || !strings.Contains(string(out), "attempt 2 on ") {

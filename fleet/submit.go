@@ -32,7 +32,7 @@ type Job struct {
 	// ShardCommand and MergeCommand are text/template shell commands, run by
 	// bash from RunDir. Fields: .Shard (ShardCommand only), .Shards, .RunDir.
 	// A shard command must be resumable: it is rerun after a requeue and has
-	// to skip the cells its journal already holds.
+	// to skip the trials its journal already holds.
 	ShardCommand string
 	MergeCommand string
 	// CPUBind is srun's --cpu-bind for the shard command (default "cores";
