@@ -105,7 +105,7 @@ func Build(ctx context.Context, o run.Options, log io.Writer) (*Builds, error) {
 	b := &Builds{Dataset: o.Dataset, Compilers: toolchain.Set{}, Artifacts: map[string]toolchain.Artifact{},
 		Prepared: map[string]string{}, Failures: map[string]error{}, probes: &probeCache{m: map[runtimes.Runtime]runtimes.Probe{}}}
 	b.Env.EngineCache = filepath.Join(buildDir, "engine-cache")
-	if b.Env.Runner, err = BuildRunner(ctx, filepath.Join(buildDir, "bin"), log); err != nil {
+	if b.Env.Runner, b.Env.PureRunner, err = BuildRunners(ctx, filepath.Join(buildDir, "bin"), log); err != nil {
 		fmt.Fprintf(log, "build: %v\n", err)
 	}
 	if b.Runtimes, err = SelectRuntimes(b.Env, o.Runtimes, o.ColdStarts); err != nil {
@@ -204,20 +204,22 @@ func buildKernel(ctx context.Context, c toolchain.Compiler, name string, d kerne
 	return toolchain.Build(ctx, c, toolchain.Job{Name: name, Sources: srcs, Defines: k.Defines(d), Log: log}, cacheDir)
 }
 
-// BuildRunner compiles the runner program into dir and returns its path.
-// It links the Wasmtime engine (cgo, build tag wasmtime) when it can, and
-// otherwise builds the pure-Go runner, saying why.
-func BuildRunner(ctx context.Context, dir string, log io.Writer) (string, error) {
-	out := filepath.Join(dir, "rtwasm-run")
-	msg, err := goBuild(ctx, out, "CGO_ENABLED=1", "-tags", "wasmtime")
-	if err == nil {
-		return out, nil
+// BuildRunners compiles the runner program twice into dir: in pure Go for
+// the engines that need no cgo (wazero), so that their samples do not pay
+// for loading Wasmtime's library, and with cgo and the wasmtime tag for the
+// others. When the cgo build fails it says why and returns no cgo runner:
+// the Wasmtime runtimes are then unavailable with the reason.
+func BuildRunners(ctx context.Context, dir string, log io.Writer) (cgo, pure string, err error) {
+	pure = filepath.Join(dir, "rtwasm-run-purego")
+	if msg, err := goBuild(ctx, pure, "CGO_ENABLED=0"); err != nil {
+		return "", "", fmt.Errorf("go build %s: %v\n%s", RunnerPackage, err, msg)
 	}
-	fmt.Fprintf(log, "build: runner without Wasmtime (its cgo build failed: %v\n%s)\n", err, msg)
-	if msg, err := goBuild(ctx, out, "CGO_ENABLED=0"); err != nil {
-		return "", fmt.Errorf("go build %s: %v\n%s", RunnerPackage, err, msg)
+	cgo = filepath.Join(dir, "rtwasm-run")
+	if msg, err := goBuild(ctx, cgo, "CGO_ENABLED=1", "-tags", "wasmtime"); err != nil {
+		fmt.Fprintf(log, "build: runner without Wasmtime (its cgo build failed: %v\n%s)\n", err, msg)
+		return pure, pure, nil
 	}
-	return out, nil
+	return cgo, pure, nil
 }
 
 func goBuild(ctx context.Context, out, cgo string, flags ...string) ([]byte, error) {

@@ -31,11 +31,11 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 		fmt.Fprintf(w, "  %-13s %s — %s (%s)\n", t, p.Name, p.Version, p.Source)
 	}
 	env := runtimes.Env{EngineCache: filepath.Join(o.BuildDir, "engine-cache")}
-	runner, err := BuildRunner(ctx, filepath.Join(o.BuildDir, "bin"), io.Discard)
+	runner, pure, err := BuildRunners(ctx, filepath.Join(o.BuildDir, "bin"), io.Discard)
 	if err != nil {
 		fmt.Fprintf(w, "runner: %v\n", err)
 	}
-	env.Runner = runner
+	env.Runner, env.PureRunner = runner, pure
 	fmt.Fprintln(w, "\nruntimes:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range Registry(env) {

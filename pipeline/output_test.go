@@ -39,11 +39,11 @@ func TestEveryByteArrives(t *testing.T) {
 		fmt.Fprintf(&want, "%07d abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVW\n", i)
 	}
 	dir := t.TempDir()
-	runner, err := BuildRunner(ctx, dir, t.Output())
+	runner, pure, err := BuildRunners(ctx, dir, t.Output())
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := runtimes.Env{Runner: runner, EngineCache: filepath.Join(dir, "engine-cache")}
+	env := runtimes.Env{Runner: runner, PureRunner: pure, EngineCache: filepath.Join(dir, "engine-cache")}
 	built := map[toolchain.Target]toolchain.Artifact{}
 	ids := []string{"native:glibc", "native:musl", "wazero:interp", "wazero:compiler", "wasmtime:cranelift", "wasmtime:pulley",
 		"node:liftoff", "node:turbofan", "node:tiered", "wamr:interp", "wamr:fast-jit",

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtwasm/rtwasm/engine/wire"
 	"github.com/rtwasm/rtwasm/harness"
 	"github.com/rtwasm/rtwasm/internal/testkit"
 	"github.com/rtwasm/rtwasm/toolchain"
@@ -78,19 +79,23 @@ func median(xs []float64) float64 {
 func BenchmarkRunnerOverhead(b *testing.B) {
 	kernel := testkit.Kernel(b, toolchain.Wasm, "atax")
 	dir := b.TempDir()
-	runner := goBuild(b, dir, "rtwasm-run", "../cmd/rtwasm-run")
-	minimal := map[string]string{}
-	for _, m := range []string{"wazero", "wasmtime", "engine"} {
-		minimal[m] = goBuild(b, dir, "minimal-"+m, "./testdata/minimal/"+m)
+	// As the pipeline builds them: pure Go for wazero, cgo for Wasmtime.
+	runner := map[bool]string{false: goBuild(b, dir, "rtwasm-run-purego", "../cmd/rtwasm-run", false),
+		true: goBuild(b, dir, "rtwasm-run", "../cmd/rtwasm-run", true)}
+	minimal := map[string]string{
+		"wazero":        goBuild(b, dir, "minimal-wazero", "./testdata/minimal/wazero", false),
+		"wasmtime":      goBuild(b, dir, "minimal-wasmtime", "./testdata/minimal/wasmtime", true),
+		"engine":        goBuild(b, dir, "minimal-engine", "./testdata/minimal/engine", true),
+		"engine-purego": goBuild(b, dir, "minimal-engine-purego", "./testdata/minimal/engine", false),
 	}
 	ctx := WithLaunch(context.Background(), Launch{CPUs: []int{runtime.NumCPU() - 1}, Stack: 8 << 20})
 	for _, c := range []struct{ id, min, mode string }{
 		{"wazero:interp", "wazero", "interp"}, {"wazero:compiler", "wazero", "compiler"},
 		{"wasmtime:cranelift", "wasmtime", "cranelift"}, {"wasmtime:pulley", "wasmtime", "pulley"},
-		{"hybrid:interp+compiler", "engine", "hybrid:interp+compiler"}, {"hybrid:pulley+cranelift", "engine", "hybrid:pulley+cranelift"},
+		{"hybrid:interp+compiler", "engine-purego", "hybrid:interp+compiler"}, {"hybrid:pulley+cranelift", "engine", "hybrid:pulley+cranelift"},
 	} {
 		b.Run(c.id, func(b *testing.B) {
-			ours := []string{runner, "-cache", dir, c.id, kernel.Path, "--iterations", "0"}
+			ours := []string{runner[wire.NeedsCgo(c.id)], "-cache", dir, c.id, kernel.Path, "--iterations", "0"}
 			theirs := []string{minimal[c.min], c.mode, kernel.Path, "--iterations", "0"}
 			var o, m []float64
 			for i := 0; i < b.N; i++ {
@@ -117,12 +122,16 @@ func startup(b *testing.B, ctx context.Context, argv []string) float64 {
 	return float64(tl.MainStart - res.LaunchNS)
 }
 
-// goBuild builds a Go program as the pipeline builds the runner (cgo and
-// the wasmtime tag).
-func goBuild(b *testing.B, dir, name, pkg string) string {
+// goBuild builds a Go program as the pipeline builds the runner: with cgo
+// and the wasmtime tag, or in pure Go.
+func goBuild(b *testing.B, dir, name, pkg string, cgo bool) string {
 	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-tags", "wasmtime", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if cgo {
+		cmd = exec.Command("go", "build", "-tags", "wasmtime", "-o", out, pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	}
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
 	}

@@ -37,14 +37,14 @@ func (r runnerRuntime) Target() toolchain.Target { return toolchain.Wasm }
 func (r runnerRuntime) ColdStart() string        { return run.ColdProcess }
 
 func (r runnerRuntime) Probe(ctx context.Context) Probe {
-	if r.env.Runner == "" {
+	if r.binary() == "" {
 		return Probe{Reason: "the rtwasm-run runner was not built (see the build step's error; run `go tool mage build`)"}
 	}
 	out, err := r.command(ctx, "--probe", r.id).CombinedOutput()
 	if err != nil {
 		return Probe{Reason: fmt.Sprintf("runner cannot run %s: %s", r.id, strings.TrimSpace(string(out)))}
 	}
-	return Probe{Available: true, Version: strings.TrimSpace(string(out)), Binary: r.env.Runner}
+	return Probe{Available: true, Version: strings.TrimSpace(string(out)), Binary: r.binary()}
 }
 
 func (r runnerRuntime) Run(ctx context.Context, module string, args []string) Result {
@@ -69,7 +69,16 @@ func (r runnerRuntime) Prepare(ctx context.Context, wasm toolchain.Artifact, dir
 }
 
 func (r runnerRuntime) argv(args ...string) []string {
-	return append([]string{r.env.Runner, "-cache", r.env.EngineCache}, args...)
+	return append([]string{r.binary(), "-cache", r.env.EngineCache}, args...)
+}
+
+// binary is the runner that serves the engine: the pure-Go build unless the
+// engine needs cgo, so a wazero sample does not load Wasmtime's library.
+func (r runnerRuntime) binary() string {
+	if r.env.PureRunner != "" && !wire.NeedsCgo(r.id) {
+		return r.env.PureRunner
+	}
+	return r.env.Runner
 }
 
 func (r runnerRuntime) command(ctx context.Context, args ...string) *exec.Cmd {

@@ -85,6 +85,7 @@ type Usage struct {
 
 // Env locates rtwasm's own helper programs for the runtimes that need them.
 type Env struct {
-	Runner      string // the rtwasm-run executable (embedded engines)
+	Runner      string // the rtwasm-run executable (embedded engines), with cgo and Wasmtime
+	PureRunner  string // rtwasm-run in pure Go, for the engines that need no cgo; "": Runner serves all
 	EngineCache string // where engines keep compilation caches
 }

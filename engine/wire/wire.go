@@ -5,12 +5,20 @@
 // runner without linking the engines, and the runner links nothing else.
 package wire
 
+import "strings"
+
 // IDs lists every embedded engine's runtime id, in report order, whether or
 // not this binary was built with it (Wasmtime needs cgo).
 var IDs = []string{
 	"wazero:interp", "wazero:compiler", "wazero:cache",
 	"wasmtime:cranelift", "wasmtime:pulley", "wasmtime:aot", "wasmtime:cache",
 	"hybrid:interp+compiler", "hybrid:pulley+cranelift", "hybrid:interp+cranelift",
+}
+
+// NeedsCgo reports whether the engine of a runtime id is Wasmtime's (a C
+// library through cgo): only those run on the cgo build of the runner.
+func NeedsCgo(id string) bool {
+	return strings.HasPrefix(id, "wasmtime:") || strings.HasSuffix(id, "+cranelift")
 }
 
 // PreparedExtension names the file type an engine's build step writes, or
