@@ -18,7 +18,7 @@ import (
 // (under $RTWASM_DATA/calibration). The claims profile prints the cells it
 // fits to RTWASM_BUDGET.
 func Plan(ctx context.Context) error {
-	mg.SerialDeps(Toolchain, Build)
+	mg.SerialCtxDeps(ctx, Toolchain, Build)
 	if opts.Profile != pipeline.ProfileClaims { // claims calibrates its candidate kernels only
 		if _, err := pipeline.Calibrate(ctx, opts, builds, run.AllExperiments, os.Stdout); err != nil {
 			return err

@@ -347,6 +347,12 @@ func (p Plan) Print(w io.Writer, o run.Options) {
 	}
 	tw.Flush()
 	guessed, trials := p.Guessed()
+	if guessed == trials && trials > 0 {
+		// A guess for every trial is no estimate: say so rather than print one.
+		fmt.Fprintf(w, "plan: %d trials; no earlier run on this host measured these series, so there is no estimate yet "+
+			"(`go tool mage plan` calibrates first; later runs are estimated from this one)\n", trials)
+		return
+	}
 	fmt.Fprintf(w, "plan: %d trials, estimated wall time %s (set-up and finishing %s)", trials, roundDuration(p.Wall), roundDuration(p.Setup))
 	if n := max(o.Shards, 1); n > 1 {
 		fmt.Fprintf(w, "; on %d shards about %s", n, roundDuration(p.Wall/time.Duration(n)))
