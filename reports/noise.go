@@ -208,22 +208,29 @@ func (n runNoise) noiseNarrative() string {
 
 // noiseTable lists the floor per benchmark.
 func (n runNoise) noiseTable(benchmarks []string) table {
-	t := table{Caption: "Noise floor per benchmark, from A/A pairs (identical code after start-up)",
-		Header: []string{"Benchmark", "Steady-job floor", "Job floor", "A/A pairs (steady; job): ratio [90% CI], verdict"}}
+	t := table{Caption: "Noise floor per benchmark, from A/A pairs (identical code after start-up); each pair's ratio, CI and verdict are in noise.csv",
+		Header: []string{"Benchmark", "Steady-job floor", "Job floor", "A/A pairs (steady and job)"}}
 	rows := n.rows()
 	for _, b := range benchmarks {
-		var pairs []string
+		verdicts := map[string]int{}
+		pairs := 0
 		for _, row := range rows {
 			if row.Pair.Benchmark == b {
-				c := row.Result
-				pairs = append(pairs, fmt.Sprintf("%s %s: %s [%s, %s] %s", row.Quantity, row.Pair.Name,
-					formatRatio(c.Ratio), formatRatio(c.Low), formatRatio(c.High), c.Verdict))
+				pairs++
+				verdicts[row.Result.Verdict.String()]++
 			}
 		}
-		if len(pairs) == 0 {
+		if pairs == 0 {
 			continue
 		}
-		t.Rows = append(t.Rows, []string{b, formatPercent(floorOf(n.Steady, b)), formatPercent(floorOf(n.Job, b)), strings.Join(pairs, "; ")})
+		var counts []string
+		for _, v := range []string{"different", "tied", "undecided"} {
+			if verdicts[v] > 0 {
+				counts = append(counts, fmt.Sprintf("%d %s", verdicts[v], v))
+			}
+		}
+		t.Rows = append(t.Rows, []string{b, formatPercent(floorOf(n.Steady, b)), formatPercent(floorOf(n.Job, b)),
+			fmt.Sprintf("%d: %s", pairs, strings.Join(counts, ", "))})
 	}
 	return t
 }
