@@ -191,15 +191,6 @@ func meanOf(v []float64) float64 {
 	return s / float64(len(v))
 }
 
-func (h history) hasJobs(series string) bool {
-	for k := range h.job {
-		if k.series == series {
-			return true
-		}
-	}
-	return false
-}
-
 // fixedCost is a series' per-trial cost outside kernel work.
 func (h history) fixedCost(series string) (float64, bool) {
 	if v := h.fixed[series]; len(v) > 0 {
@@ -395,7 +386,9 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 		if len(h.fixed[series]) == 0 {
 			noFixed = append(noFixed, series)
 		}
-		if series != seriesNativeRef && !h.hasJobs(series) {
+		// A speed relative to native is only worth something at the
+		// planned dataset: at MINI a job is mostly fixed costs.
+		if series != seriesNativeRef && h.speedOver(series, string(o.Dataset)) == 0 {
 			noSpeed = append(noSpeed, series)
 		}
 	}
@@ -409,7 +402,7 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 			}
 		}
 	}
-	if len(noFixed) == 0 && len(noJob) == 0 {
+	if len(noFixed) == 0 && len(noJob) == 0 && len(noSpeed) == 0 {
 		return false, nil
 	}
 	if len(noFixed) > 0 {
@@ -417,12 +410,17 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	}
 	if len(noJob) > 0 {
 		c.PerExperiment[run.Total] = run.ExperimentCells{Benchmarks: noJob, Reps: 1, Series: []string{seriesNativeRef}}
-		if len(noSpeed) > 0 {
-			// One job of every series without a speed, on the first kernel,
-			// relates it to native:glibc (a prolonged trial of one iteration).
-			c.PerExperiment[run.Prolonged] = run.ExperimentCells{Benchmarks: noJob[:1], Reps: 1, Series: noSpeed}
-			c.Iterations = 1
-		}
+	}
+	speedKernels := benchmarksFor(run.Prolonged, o)
+	speedKernels = speedKernels[:min(3, len(speedKernels))]
+	if len(noSpeed) > 0 && len(speedKernels) > 0 {
+		// One job of every series without a speed at this dataset, and of
+		// native:glibc, on up to three kernels (speeds differ between
+		// kernels), relates the series to native (prolonged trials of one
+		// iteration).
+		c.PerExperiment[run.Prolonged] = run.ExperimentCells{Benchmarks: speedKernels, Reps: 1,
+			Series: append(slices.Clone(noSpeed), seriesNativeRef)}
+		c.Iterations = 1
 	}
 	var cexps []string
 	for _, exp := range run.AllExperiments {
@@ -430,8 +428,10 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 			cexps = append(cexps, exp)
 		}
 	}
-	c.Benchmarks = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(noJob), benchmarksFor(run.Startup, o)[:1]...))))
-	fmt.Fprintf(log, "plan: calibrating (%d series without history, %d kernels without a job time at %s)\n", len(noFixed), len(noJob), o.Dataset)
+	all := append(append(slices.Clone(noJob), speedKernels...), benchmarksFor(run.Startup, o)[:1]...)
+	c.Benchmarks = slices.Compact(slices.Sorted(slices.Values(all)))
+	fmt.Fprintf(log, "plan: calibrating (%d series without history, %d kernels without a job time at %s, %d series without a speed there)\n",
+		len(noFixed), len(noJob), o.Dataset, len(noSpeed))
 	_, err := RunExperiments(ctx, c, b, cexps, log)
 	return true, err
 }
