@@ -159,10 +159,13 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 		inTrials += wall
 		work := 0.0
 		if len(t.jobs) > 0 {
-			mean := meanOf(t.jobs)
+			// The median job, not the mean: a tiered runtime's first jobs
+			// (interpreter, before the optimized code is ready) are not
+			// what the rest of a long process costs.
+			job := medianOf(t.jobs)
 			k := jobKey{t.series, t.dataset, t.benchmark}
-			jobs[k] = append(jobs[k], mean)
-			work = mean * float64(max(t.iterations, 1))
+			jobs[k] = append(jobs[k], job)
+			work = meanOf(t.jobs) * float64(max(t.iterations, 1))
 		}
 		if t.iterations == 0 || len(t.jobs) > 0 {
 			fixed[t.series] = append(fixed[t.series], max(0, wall-work))
@@ -411,16 +414,15 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	if len(noJob) > 0 {
 		c.PerExperiment[run.Total] = run.ExperimentCells{Benchmarks: noJob, Reps: 1, Series: []string{seriesNativeRef}}
 	}
-	speedKernels := benchmarksFor(run.Prolonged, o)
-	speedKernels = speedKernels[:min(3, len(speedKernels))]
+	speedKernels := spread(benchmarksFor(run.Prolonged, o), 5)
 	if len(noSpeed) > 0 && len(speedKernels) > 0 {
-		// One job of every series without a speed at this dataset, and of
-		// native:glibc, on up to three kernels (speeds differ between
-		// kernels), relates the series to native (prolonged trials of one
-		// iteration).
+		// A few jobs of every series without a speed at this dataset, and
+		// of native:glibc, on five kernels spread over the list (speeds
+		// differ between kernels), relate the series to native; several
+		// jobs, because a tiered runtime's first job is not its typical one.
 		c.PerExperiment[run.Prolonged] = run.ExperimentCells{Benchmarks: speedKernels, Reps: 1,
 			Series: append(slices.Clone(noSpeed), seriesNativeRef)}
-		c.Iterations = 1
+		c.Iterations = max(1, min(o.Iterations, 5))
 	}
 	var cexps []string
 	for _, exp := range run.AllExperiments {
@@ -434,4 +436,16 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 		len(noFixed), len(noJob), o.Dataset, len(noSpeed))
 	_, err := RunExperiments(ctx, c, b, cexps, log)
 	return true, err
+}
+
+// spread picks up to n items evenly over list, first included.
+func spread(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	picked := make([]string, n)
+	for i := range picked {
+		picked[i] = list[i*len(list)/n]
+	}
+	return picked
 }
