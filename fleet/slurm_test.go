@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,25 +18,7 @@ import (
 // They skip only when the machine cannot host one (not root, no apt).
 
 func upCluster(t *testing.T) (*cluster.Cluster, Slurm) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	c, err := cluster.Up(ctx, 2)
-	if errors.Is(err, cluster.ErrUnavailable) {
-		t.Skipf("no test Slurm cluster on this machine: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs, _ := os.ReadFile(filepath.Join(c.StateDir, "log", "slurmctld.log"))
-			t.Logf("slurmctld.log tail:\n%s", lastLines(string(logs), 30))
-		}
-		if err := c.Down(); err != nil {
-			t.Errorf("cluster Down: %v", err)
-		}
-	})
+	c := cluster.UpForTest(t, 2)
 	return c, Slurm{Env: c.Env()}
 }
 
@@ -318,9 +299,4 @@ func jobCompLines(all, arrayID string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,29 +23,7 @@ import (
 // cluster with a shared home. They skip only where the machine cannot host a cluster.
 
 // fleetCluster starts a two-node cluster torn down after the test.
-func fleetCluster(t *testing.T) *cluster.Cluster {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	c, err := cluster.Up(ctx, 2)
-	if errors.Is(err, cluster.ErrUnavailable) {
-		t.Skipf("no test Slurm cluster on this machine: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs, _ := os.ReadFile(filepath.Join(c.StateDir, "log", "slurmctld.log"))
-			lines := strings.Split(strings.TrimSpace(string(logs)), "\n")
-			t.Logf("slurmctld.log tail:\n%s", strings.Join(lines[max(0, len(lines)-25):], "\n"))
-		}
-		if err := c.Down(); err != nil {
-			t.Errorf("cluster Down: %v", err)
-		}
-	})
-	return c
-}
+func fleetCluster(t *testing.T) *cluster.Cluster { return cluster.UpForTest(t, 2) }
 
 // fleetSetup is a fleet run's options, builds and Slurm client. The RTWASM_*
 // variables the shards need travel in the submission's environment, as they
