@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"slices"
@@ -11,29 +10,9 @@ import (
 	"time"
 )
 
-// up starts a cluster for a test and tears it down in Cleanup, even on failure.
-func up(t *testing.T, n int) *Cluster {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	c, err := Up(ctx, n)
-	if errors.Is(err, ErrUnavailable) {
-		t.Skipf("no test Slurm cluster on this machine: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := c.Down(); err != nil {
-			t.Errorf("Down: %v", err)
-		}
-	})
-	return c
-}
-
 func TestUpKillDown(t *testing.T) {
 	start := time.Now()
-	c := up(t, 2)
+	c := UpForTest(t, 2)
 	t.Logf("2-node cluster up in %v (state %s)", time.Since(start).Round(time.Millisecond), c.StateDir)
 	ctx := context.Background()
 

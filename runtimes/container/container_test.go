@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +118,38 @@ func checkKernelRun(t *testing.T, rt runtimes.Runtime) {
 		t.Errorf("startup %d ns; want a positive time under a minute", s)
 	}
 	t.Logf("%s startup %.1f ms", rt.ID(), float64(tl.MainStart-res.LaunchNS)/1e6)
+}
+
+// checkCleanup runs gemm so that it fails, times out after limit, and is
+// interrupted after limit; each must end in an error naming what happened
+// (interruptErr for the interrupt) and leave nothing behind (assertNone).
+func checkCleanup(t *testing.T, rt runtimes.Runtime, limit time.Duration, interruptErr string, assertNone func(*testing.T)) {
+	gemm := muslKernel(t, "gemm")
+	endless := []string{"--iterations", "1000000000"}
+	for _, c := range []struct {
+		name    string
+		args    []string
+		ctx     func() (context.Context, context.CancelFunc)
+		wantErr string
+	}{
+		{"failure", []string{"--bogus"}, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, "status 2"},
+		{"timeout", endless, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), limit)
+		}, "timeout"},
+		{"interrupt", endless, func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(limit, cancel)
+			return ctx, cancel
+		}, interruptErr},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := c.ctx()
+			defer cancel()
+			res := rt.Run(ctx, gemm.Path, c.args)
+			if res.Err == nil || !strings.Contains(res.Err.Error(), c.wantErr) {
+				t.Errorf("error %v, want one containing %q", res.Err, c.wantErr)
+			}
+			assertNone(t)
+		})
+	}
 }

@@ -95,34 +95,7 @@ func TestDockerRunKernel(t *testing.T) {
 // leave no container behind.
 func TestDockerCleanup(t *testing.T) {
 	d := dockerForTest(t)
-	gemm := muslKernel(t, "gemm")
-	endless := []string{"--iterations", "1000000000"}
-	for _, c := range []struct {
-		name    string
-		args    []string
-		ctx     func() (context.Context, context.CancelFunc)
-		wantErr string
-	}{
-		{"failure", []string{"--bogus"}, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, "status 2"},
-		{"timeout", endless, func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 2*time.Second)
-		}, "timeout"},
-		{"interrupt", endless, func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(2*time.Second, cancel)
-			return ctx, cancel
-		}, "interrupt"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			ctx, cancel := c.ctx()
-			defer cancel()
-			res := d.Run(ctx, gemm.Path, c.args)
-			if res.Err == nil || !strings.Contains(res.Err.Error(), c.wantErr) {
-				t.Errorf("error %v, want one containing %q", res.Err, c.wantErr)
-			}
-			assertNoContainers(t, d)
-		})
-	}
+	checkCleanup(t, d, 2*time.Second, "interrupt", func(t *testing.T) { assertNoContainers(t, d) })
 }
 
 // TestDockerDaemonDown: without a reachable Engine the runtime is

@@ -93,32 +93,5 @@ func TestRuncRunKernel(t *testing.T) {
 // no container state behind.
 func TestRuncCleanup(t *testing.T) {
 	r := runcForTest(t, t.TempDir())
-	gemm := muslKernel(t, "gemm")
-	endless := []string{"--iterations", "1000000000"}
-	for _, c := range []struct {
-		name    string
-		args    []string
-		ctx     func() (context.Context, context.CancelFunc)
-		wantErr string
-	}{
-		{"failure", []string{"--bogus"}, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }, "status 2"},
-		{"timeout", endless, func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), time.Second)
-		}, "timeout"},
-		{"interrupt", endless, func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(time.Second, cancel)
-			return ctx, cancel
-		}, "killed"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			ctx, cancel := c.ctx()
-			defer cancel()
-			res := r.Run(ctx, gemm.Path, c.args)
-			if res.Err == nil || !strings.Contains(res.Err.Error(), c.wantErr) {
-				t.Errorf("error %v, want one containing %q", res.Err, c.wantErr)
-			}
-			assertNoRuncStates(t)
-		})
-	}
+	checkCleanup(t, r, time.Second, "killed", assertNoRuncStates)
 }
