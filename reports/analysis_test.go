@@ -14,38 +14,6 @@ import (
 
 func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
 
-func TestLjungBox(t *testing.T) {
-	// 1..10 at lag 1: ρ₁ = 57.75/82.5 = 0.7, Q = 10·12·0.49/9 = 6.5333, p = P(χ²₁ > Q) = 0.01059.
-	if p := ljungBox(sequence(1, 10), 1); !near(p, 0.01059, 1e-4) {
-		t.Errorf("p = %v, want 0.01059", p)
-	}
-}
-
-func TestKolmogorovQ(t *testing.T) {
-	// Critical values of the Kolmogorov distribution: 1.2238 at 10%, 1.3581 at 5%, 1.6276 at 1%.
-	for lambda, want := range map[float64]float64{1.2238: 0.10, 1.3581: 0.05, 1.6276: 0.01} {
-		if got := kolmogorovQ(lambda); !near(got, want, 5e-4) {
-			t.Errorf("Q(%v) = %v, want %v", lambda, got, want)
-		}
-	}
-	// Halves from one distribution pass; a shifted second half fails.
-	rng := rand.New(rand.NewPCG(3, 4))
-	same, shifted := make([]float64, 200), make([]float64, 200)
-	for i := range same {
-		same[i] = rng.NormFloat64()
-		shifted[i] = same[i]
-		if i >= 100 {
-			shifted[i] += 1
-		}
-	}
-	if p := twoHalfKS(same); p < 0.05 {
-		t.Errorf("same distribution rejected, p = %v", p)
-	}
-	if p := twoHalfKS(shifted); p > 1e-6 {
-		t.Errorf("shift not detected, p = %v", p)
-	}
-}
-
 func TestAnalyseEVTStatus(t *testing.T) {
 	if e := analyseEVT(sequence(1, 49), 1); e.Status != evtTooFew || e.PWCET != nil {
 		t.Errorf("49 samples: %q", e.Status)

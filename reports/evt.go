@@ -8,9 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -108,8 +105,8 @@ func analyseEVT(values []float64, seed uint64) evtResult {
 		e.Status = evtTooFew
 		return e
 	}
-	e.LjungBoxP = ljungBox(values, ljungBoxLags(e.N))
-	e.KSP = twoHalfKS(values)
+	e.LjungBoxP = stats.LjungBox(values, stats.LagsFor(e.N))
+	e.KSP = stats.TwoHalfKS(values)
 	var failed []string
 	if e.LjungBoxP < evtAlpha {
 		failed = append(failed, "independence (Ljung–Box p = "+formatP(e.LjungBoxP)+")")
@@ -150,67 +147,6 @@ func blockMaxima(values []float64, b int) []float64 {
 		maxima = append(maxima, slices.Max(values[i:i+b]))
 	}
 	return maxima
-}
-
-// ljungBoxLags is min(10, n/5).
-func ljungBoxLags(n int) int { return max(1, min(10, n/5)) }
-
-// ljungBox is the p-value of the Ljung–Box test of no autocorrelation up to
-// lag h: Q = n(n+2)Σρₖ²/(n−k), χ² with h degrees of freedom.
-func ljungBox(x []float64, h int) float64 {
-	n := float64(len(x))
-	mean := stat.Mean(x, nil)
-	var denom float64
-	for _, v := range x {
-		denom += (v - mean) * (v - mean)
-	}
-	if denom == 0 {
-		return 1
-	}
-	q := 0.0
-	for k := 1; k <= h; k++ {
-		var num float64
-		for t := 0; t+k < len(x); t++ {
-			num += (x[t] - mean) * (x[t+k] - mean)
-		}
-		rho := num / denom
-		q += rho * rho / (n - float64(k))
-	}
-	q *= n * (n + 2)
-	return distuv.ChiSquared{K: float64(h)}.Survival(q)
-}
-
-// twoHalfKS is the asymptotic p-value of the two-sample Kolmogorov–Smirnov
-// test between the first and second half of x (run order).
-func twoHalfKS(x []float64) float64 {
-	first, second := slices.Clone(x[:len(x)/2]), slices.Clone(x[len(x)/2:])
-	slices.Sort(first)
-	slices.Sort(second)
-	d := stat.KolmogorovSmirnov(first, nil, second, nil)
-	n1, n2 := float64(len(first)), float64(len(second))
-	ne := math.Sqrt(n1 * n2 / (n1 + n2))
-	return kolmogorovQ((ne + 0.12 + 0.11/ne) * d)
-}
-
-// kolmogorovQ is the survival function of the Kolmogorov distribution,
-// Q(λ) = 2Σ(−1)^(k−1)e^(−2k²λ²) (Stephens' small-sample correction is
-// applied by the caller).
-func kolmogorovQ(lambda float64) float64 {
-	if lambda < 0.2 {
-		return 1
-	}
-	sum := 0.0
-	for k := 1; k <= 100; k++ {
-		term := math.Exp(-2 * float64(k*k) * lambda * lambda)
-		if k%2 == 0 {
-			term = -term
-		}
-		sum += term
-		if math.Abs(term) < 1e-12 {
-			break
-		}
-	}
-	return max(0, min(1, 2*sum))
 }
 
 var evtHeader = []string{"metric", "benchmark", "series", "n", "observed_max_ms", "block_size", "blocks",

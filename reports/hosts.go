@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // Hosts are data: a fleet run's samples come from several machines, which
@@ -168,7 +169,7 @@ func (r *runData) compareHosts() []hostComparison {
 						if len(x) < 2 || len(y) < 2 {
 							continue
 						}
-						d, p := ksTest(x, y)
+						d, p := stats.KS(x, y)
 						out = append(out, hostComparison{m.title(), b, id, a, bh, len(x), len(y), median(x), median(y), d, p})
 					}
 				}
@@ -294,72 +295,6 @@ func hostComparisonTable(comps []hostComparison) table {
 			c.hostB, fmt.Sprint(c.nB), formatTime(c.medianB), fmt.Sprintf("%.2f", c.d), fmt.Sprintf("%.3g", c.p)})
 	}
 	return t
-}
-
-// exactKSLimit bounds the number of splits the exact permutation test enumerates.
-const exactKSLimit = 20000
-
-// ksTest returns the two-sample Kolmogorov–Smirnov statistic D (gonum) and
-// its p-value: exact by enumerating every split of the pooled values when
-// there are at most exactKSLimit, else the asymptotic Kolmogorov
-// distribution with Stephens' small-sample correction.
-func ksTest(x, y []float64) (d, p float64) {
-	xs, ys := slices.Clone(x), slices.Clone(y)
-	slices.Sort(xs)
-	slices.Sort(ys)
-	d = stat.KolmogorovSmirnov(xs, nil, ys, nil)
-	if binomial(len(x)+len(y), len(x)) <= exactKSLimit {
-		return d, exactKSP(xs, ys, d)
-	}
-	n, m := float64(len(x)), float64(len(y))
-	ne := math.Sqrt(n * m / (n + m))
-	return d, kolmogorovQ((ne + 0.12 + 0.11/ne) * d) // evt.go
-}
-
-// exactKSP is the fraction of all ways to split the pooled values into
-// groups of len(x) and len(y) whose D is at least d.
-func exactKSP(x, y []float64, d float64) float64 {
-	pool := slices.Concat(x, y)
-	n := len(x)
-	pick := make([]bool, len(pool))
-	total, extreme := 0, 0
-	var walk func(i, chosen int)
-	walk = func(i, chosen int) {
-		if chosen == n {
-			var a, b []float64
-			for k, v := range pool {
-				if pick[k] {
-					a = append(a, v)
-				} else {
-					b = append(b, v)
-				}
-			}
-			slices.Sort(a)
-			slices.Sort(b)
-			total++
-			if stat.KolmogorovSmirnov(a, nil, b, nil) >= d-1e-12 {
-				extreme++
-			}
-			return
-		}
-		if len(pool)-i < n-chosen {
-			return
-		}
-		pick[i] = true
-		walk(i+1, chosen+1)
-		pick[i] = false
-		walk(i+1, chosen)
-	}
-	walk(0, 0)
-	return float64(extreme) / float64(total)
-}
-
-func binomial(n, k int) float64 {
-	r := 1.0
-	for i := 1; i <= k; i++ {
-		r = r * float64(n-k+i) / float64(i)
-	}
-	return r
 }
 
 func sortedKeys[V any](m map[string]V) []string {

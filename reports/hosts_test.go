@@ -2,34 +2,12 @@ package reports
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
 	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/run"
 )
-
-func TestKSTestExactAndAsymptotic(t *testing.T) {
-	// Fully separated groups of 3: D = 1, and 2 of the C(6,3) = 20 splits are as extreme.
-	d, p := ksTest([]float64{1, 2, 3}, []float64{4, 5, 6})
-	if d != 1 || math.Abs(p-0.1) > 1e-12 {
-		t.Errorf("separated 3+3: D = %v, p = %v; want 1, 0.1", d, p)
-	}
-	// Interleaved groups: small D, p = 1.
-	if d, p := ksTest([]float64{1, 3, 5}, []float64{2, 4, 6}); d > 0.34 || p < 0.99 {
-		t.Errorf("interleaved: D = %v, p = %v; want D = 1/3, p = 1", d, p)
-	}
-	// Too many splits to enumerate: the asymptotic p, still tiny for a shift.
-	var x, y []float64
-	for i := range 40 {
-		x = append(x, float64(i))
-		y = append(y, float64(i)+30)
-	}
-	if _, p := ksTest(x, y); p > 1e-4 {
-		t.Errorf("shifted 40+40: p = %v, want < 1e-4", p)
-	}
-}
 
 // TestHostsSectionFindsSlowNode: one host twice as slow and on another
 // kernel gives the warning, significant comparisons and names that host.

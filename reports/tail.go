@@ -15,16 +15,23 @@ import (
 
 // The tail analysis is for runs made to feed it (RTWASM_PROFILE=tail): per
 // metric × benchmark × series × stress condition with at least
-// tailMinSamples samples, block maxima of ⌊√n⌋ samples are fitted to a GEV
+// tailMinSamples samples, the samples in run order must pass the MBPTA
+// gates before anything is fitted: Ljung–Box with 20 lags (independence)
+// and KS between the two halves of the run (identical distribution). A cell
+// that fails a gate is not fitted and the failing gates are named. A cell
+// that passes is fitted twice: block maxima of ⌊√n⌋ samples to a GEV
 // (stats.FitGEV: Gumbel unless the shape is significant, Anderson–Darling
-// checked) and the budget to reserve at a per-run exceedance probability p
-// is the return level at the per-block probability 1 − (1−p)^b, with its CI.
+// checked), whose budget at a per-run exceedance probability p is the
+// return level at the per-block probability 1 − (1−p)^b, with its CI; and
+// MBPTA-CV (stats.FitCV: the tail's excesses must have a coefficient of
+// variation of at most 1, i.e. be no heavier than exponential), whose
+// bound is the exponential tail's level at p.
 //
-// Opinion on the i.i.d. checks: block-maxima EVT needs a stationary series
-// whose maxima are (nearly) independent, not i.i.d. raw samples; so the gate
-// is the two-half KS test on the samples (stationarity) and Ljung–Box on the
-// block maxima. Ljung–Box on the raw samples is shown as well: it says
-// whether the gap between trials removed the short-range correlation.
+// Minimum counts: tailMinSamples (200) samples for a cell; stats.MinMaxima
+// (10) block maxima for the GEV; stats.MinExceedances (50) excesses in the
+// top 10% for MBPTA-CV, hence 500 samples. Ljung–Box on the block maxima is
+// shown beside, not gated on: it says whether blocking alone would have
+// made the maxima independent.
 const (
 	tailMinSamples      = 200 // fewer: the real-time view covers the cell
 	tailGoFReplicates   = 100 // parametric bootstrap of the AD p-value
@@ -54,11 +61,15 @@ type tailCell struct {
 	Metric                    metric
 	Benchmark, Series, Stress string
 	N, Block                  int
-	Max, P99                  float64
+	Max, P99, P999, Median    float64
 	RawLBP, MaximaLBP, KSP    float64
+	Gates                     []string // the MBPTA gates failed; none: fitted
 	Fit                       stats.GEVFit
 	Status                    string
 	Budget                    []interval // at exceedanceProbabilities, when fitted
+	CV                        stats.CVFit
+	CVStatus                  string
+	CVBound                   []float64 // MBPTA-CV's bound at exceedanceProbabilities, when its check passed
 	values, maxima            []float64  // in run order
 }
 
@@ -137,23 +148,26 @@ func (r *runData) tailCells() []tailCell {
 	return list
 }
 
-// analyseTail checks and fits values given in run order.
+// analyseTail gates and fits values given in run order.
 func analyseTail(values []float64, seed uint64) tailCell {
-	c := tailCell{N: len(values), Max: slices.Max(values), P99: quantile(values, tailQuantile), Block: blockSize(len(values)), values: values}
+	c := tailCell{N: len(values), Max: slices.Max(values), P99: stats.Quantile(values, tailQuantile),
+		P999: stats.Quantile(values, 0.999), Median: stats.Quantile(values, 0.5), Block: blockSize(len(values)), values: values}
 	c.maxima = blockMaxima(values, c.Block)
-	c.RawLBP = ljungBox(values, ljungBoxLags(c.N))
-	c.MaximaLBP = ljungBox(c.maxima, ljungBoxLags(len(c.maxima)))
-	c.KSP = twoHalfKS(values)
-	var failed []string
-	if c.MaximaLBP < evtAlpha {
-		failed = append(failed, "independence of block maxima (Ljung–Box p = "+formatP(c.MaximaLBP)+")")
-	}
-	if c.KSP < evtAlpha {
-		failed = append(failed, "stationarity (two-half KS p = "+formatP(c.KSP)+")")
-	}
-	if len(failed) > 0 {
-		c.Status = "fails " + strings.Join(failed, " and ") + "; observed max only"
+	c.RawLBP = stats.LjungBox(values, stats.LagsFor(c.N))
+	c.MaximaLBP = stats.LjungBox(c.maxima, stats.LagsFor(len(c.maxima)))
+	c.KSP = stats.TwoHalfKS(values)
+	c.Gates = failedGates(c)
+	if len(c.Gates) > 0 {
+		c.Status = "not fitted: fails " + strings.Join(c.Gates, " and ") + "; observed max only"
+		c.CVStatus = "not fitted (gates)"
 		return c
+	}
+	c.CV = stats.FitCV(values, evtAlpha)
+	c.CVStatus = cvStatus(c.CV)
+	if c.CV.OK {
+		for _, p := range exceedanceProbabilities {
+			c.CVBound = append(c.CVBound, c.CV.Bound(p))
+		}
 	}
 	c.Fit = stats.FitGEV(c.maxima, stats.GEVOptions{Bootstrap: tailGoFReplicates, Seed: seed})
 	if c.Fit.Status != stats.Fitted {
@@ -168,6 +182,25 @@ func analyseTail(values []float64, seed uint64) tailCell {
 	return c
 }
 
+// failedGates names the MBPTA gates the samples fail, with their p-values.
+func failedGates(c tailCell) []string {
+	var failed []string
+	if !(c.RawLBP >= evtAlpha) {
+		failed = append(failed, fmt.Sprintf("independence (Ljung–Box, %d lags, p = %s)", stats.LagsFor(c.N), formatP(c.RawLBP)))
+	}
+	if !(c.KSP >= evtAlpha) {
+		failed = append(failed, "identical distribution (two-half KS p = "+formatP(c.KSP)+")")
+	}
+	return failed
+}
+
+func cvStatus(f stats.CVFit) string {
+	if !f.OK {
+		return "rejected: " + strings.TrimPrefix(f.Err.Error(), "stats: ")
+	}
+	return fmt.Sprintf("exponential tail (CV = %.2f ≤ 1 + %.2f, top %d)", f.CV, f.Band, f.K)
+}
+
 func familyOf(f stats.GEVFit) string {
 	if f.Gumbel {
 		return "Gumbel"
@@ -178,18 +211,6 @@ func familyOf(f stats.GEVFit) string {
 // perRunExceedance is the fitted probability that one run exceeds x.
 func (c tailCell) perRunExceedance(x float64) float64 {
 	return -math.Expm1(math.Log1p(-c.Fit.Model.Survival(x)) / float64(c.Block))
-}
-
-// quantile is the type-7 sample quantile.
-func quantile(values []float64, q float64) float64 {
-	s := slices.Clone(values)
-	slices.Sort(s)
-	h := q * float64(len(s)-1)
-	i := int(h)
-	if i+1 >= len(s) {
-		return s[len(s)-1]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
 }
 
 // tailRatio compares one cell under interference with the same cell
@@ -221,7 +242,7 @@ func (r *runData) tailRatios(cells []tailCell) []tailRatio {
 		base := cells[i]
 		rng := rand.New(rand.NewPCG(seedFor("ratio", loaded.Metric.Name, loaded.Benchmark, loaded.Series, loaded.Stress), 7))
 		t := tailRatio{Metric: loaded.Metric, Benchmark: loaded.Benchmark, Series: loaded.Series, Stress: loaded.Stress, Base: base, Loaded: loaded,
-			P99:    bootstrapRatio(rng, base.values, loaded.values, func(v []float64) float64 { return quantile(v, tailQuantile) }),
+			P99:    bootstrapRatio(rng, base.values, loaded.values, func(v []float64) float64 { return stats.Quantile(v, tailQuantile) }),
 			Budget: interval{math.NaN(), math.NaN(), math.NaN()}}
 		if base.fitted() && loaded.fitted() {
 			p := exceedanceProbabilities[budgetIndex]
@@ -264,38 +285,38 @@ func bootstrapRatio(rng *rand.Rand, base, loaded []float64, stat func([]float64)
 	return ci
 }
 
-// bootstrapRatioOf is the 95% percentile CI of statL(loaded*)/statB(base*)
-// over resamples; replicates giving NaN are dropped.
+// bootstrapRatioOf is the 95% percentile CI of statL(loaded*)/statB(base*).
 func bootstrapRatioOf(rng *rand.Rand, base, loaded []float64, statB, statL func([]float64) float64) interval {
-	b, l := make([]float64, len(base)), make([]float64, len(loaded))
-	var ratios []float64
-	for range tailRatioReplicates {
-		stats.Resample(rng, base, b)
-		stats.Resample(rng, loaded, l)
-		if x := statL(l) / statB(b); !math.IsNaN(x) && !math.IsInf(x, 0) {
-			ratios = append(ratios, x)
-		}
-	}
-	if len(ratios) < tailRatioReplicates/2 {
-		return interval{math.NaN(), math.NaN(), math.NaN()}
-	}
-	return interval{math.NaN(), quantile(ratios, 0.025), quantile(ratios, 0.975)}
+	lo, hi := stats.BootstrapRatioCI(rng, base, loaded, statB, statL, 0.95, tailRatioReplicates)
+	return interval{math.NaN(), lo, hi}
 }
 
 var tailHeader = []string{"metric", "benchmark", "series", "stress", "n", "observed_max_ms", "p99_ms", "block_size",
-	"ljung_box_raw_p", "ljung_box_maxima_p", "two_half_ks_p", "status",
+	"ljung_box_raw_p", "ljung_box_maxima_p", "two_half_ks_p", "gates_failed", "status",
 	"budget_1e-3_ms", "budget_1e-3_low", "budget_1e-3_high", "budget_1e-6_ms", "budget_1e-6_low", "budget_1e-6_high",
-	"budget_1e-9_ms", "budget_1e-9_low", "budget_1e-9_high"}
+	"budget_1e-9_ms", "budget_1e-9_low", "budget_1e-9_high",
+	"mbpta_cv_status", "mbpta_cv", "mbpta_cv_tail", "mbpta_cv_1e-3_ms", "mbpta_cv_1e-6_ms", "mbpta_cv_1e-9_ms"}
 
 func (c tailCell) fields() []string {
 	f := []string{c.Metric.Name, c.Benchmark, c.Series, c.Stress, strconv.Itoa(c.N), formatMS(c.Max), formatMS(c.P99),
-		strconv.Itoa(c.Block), formatP(c.RawLBP), formatP(c.MaximaLBP), formatP(c.KSP), c.Status}
+		strconv.Itoa(c.Block), formatP(c.RawLBP), formatP(c.MaximaLBP), formatP(c.KSP), strings.Join(c.Gates, "; "), c.Status}
 	for i := range exceedanceProbabilities {
 		if !c.fitted() {
 			f = append(f, "", "", "")
 			continue
 		}
 		f = append(f, formatMS(c.Budget[i].V), formatMS(c.Budget[i].Low), formatMS(c.Budget[i].High))
+	}
+	f = append(f, c.CVStatus, "", "")
+	if c.CV.K > 0 {
+		f[len(f)-2], f[len(f)-1] = strconv.FormatFloat(c.CV.CV, 'f', 3, 64), strconv.Itoa(c.CV.K)
+	}
+	for i := range exceedanceProbabilities {
+		if c.CVBound == nil {
+			f = append(f, "")
+			continue
+		}
+		f = append(f, formatMS(c.CVBound[i]))
 	}
 	return f
 }

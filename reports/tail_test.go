@@ -76,8 +76,8 @@ func TestTailCellsFitAndNameFailures(t *testing.T) {
 	for _, c := range cells {
 		drifting := c.Metric.Name == "startup" && c.Series == "native:musl"
 		switch {
-		case drifting && (c.fitted() || !strings.Contains(c.Status, "stationarity")):
-			t.Errorf("drifting cell %s: status %q, want a failed stationarity check", c.Series, c.Status)
+		case drifting && (c.fitted() || c.CVBound != nil || !strings.Contains(c.Status, "identical distribution")):
+			t.Errorf("drifting cell %s: status %q, want the identical-distribution gate failed and no fit", c.Series, c.Status)
 		case !drifting && !c.fitted():
 			t.Errorf("i.i.d. cell %s %s not fitted: %s", c.Metric.Name, c.Series, c.Status)
 		case !drifting:
@@ -88,6 +88,32 @@ func TestTailCellsFitAndNameFailures(t *testing.T) {
 				t.Errorf("%s %s: CI %+v does not bracket the budget", c.Metric.Name, c.Series, b)
 			}
 		}
+	}
+}
+
+// TestTailGatesMBPTA: an AR(1) series (autocorrelated, stationary) fails
+// the Ljung–Box gate by name and is fitted by neither method; an i.i.d.
+// Gumbel series passes both gates and is fitted by the GEV and MBPTA-CV,
+// whose bounds at 1e-6 agree within 10%.
+func TestTailGatesMBPTA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 4))
+	ar, gum := make([]float64, 1000), make([]float64, 1000)
+	prev := 0.0
+	for i := range ar {
+		prev = 0.6*prev + rng.NormFloat64()
+		ar[i] = 10 + prev
+		gum[i] = 10 - math.Log(-math.Log(rng.Float64()))
+	}
+	c := analyseTail(ar, 1)
+	if c.fitted() || c.CVBound != nil || len(c.Gates) == 0 || !strings.Contains(c.Gates[0], "Ljung–Box, 20 lags") {
+		t.Errorf("AR(1): gates %q, status %q, CV %q; want Ljung–Box (20 lags) failed and nothing fitted", c.Gates, c.Status, c.CVStatus)
+	}
+	c = analyseTail(gum, 1)
+	if !c.fitted() || c.CVBound == nil || len(c.Gates) != 0 {
+		t.Fatalf("i.i.d. Gumbel: gates %q, status %q, CV %q; want both fits", c.Gates, c.Status, c.CVStatus)
+	}
+	if gev, cv := c.Budget[1].V, c.CVBound[1]; math.Abs(gev-cv)/gev > 0.10 {
+		t.Errorf("i.i.d. Gumbel at 1e-6: GEV %.2f, MBPTA-CV %.2f differ by more than 10%%", gev, cv)
 	}
 }
 
