@@ -70,7 +70,7 @@ type tailCell struct {
 	CV                        stats.CVFit
 	CVStatus                  string
 	CVBound                   []float64 // MBPTA-CV's bound at exceedanceProbabilities, when its check passed
-	values, maxima            []float64  // in run order
+	values, maxima            []float64 // in run order
 }
 
 func (c tailCell) fitted() bool { return len(c.Budget) > 0 }

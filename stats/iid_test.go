@@ -212,4 +212,3 @@ func TestKSExactAndAsymptotic(t *testing.T) {
 		t.Errorf("shifted 40+40: p = %v, want < 1e-4", p)
 	}
 }
-
