@@ -1,7 +1,13 @@
 // Package host reads and controls the machine a run measures on: CPU model,
-// kernel, per-core frequency scaling and turbo (Read), and fixing the
-// frequency where Linux allows it (Fix). A State is recorded at a run's start
-// and end. It reads /proc and /sys only and imports nothing of rtwasm.
+// kernel, per-core frequency scaling and turbo (Read), fixing the frequency
+// where Linux allows it (Fix), real-time readiness for the sampled CPUs
+// (ReadReadiness: isolation, tick, RCU, IRQs, SMT, idle states, THP, RT
+// throttling, cpu_dma_latency, virtualisation), the run-time-settable part
+// of it with its restore (FixRealTime, RestoreRealTime, HoldDMALatency), and
+// the host's own scheduling-latency floor (Cyclictest). A State is recorded
+// at a run's start and end. It reads /proc and /sys (under a root path, so
+// tests use fixture trees), runs rt-tests' cyclictest, and imports nothing
+// of rtwasm.
 package host
 
 import (
@@ -22,6 +28,18 @@ type State struct {
 	CPUs     []CPUFreq `json:"cpus,omitempty"` // empty where cpufreq is not exposed
 	Turbo    string    `json:"turbo"`          // on | off | unknown
 	Note     string    `json:"note,omitempty"`
+	// RealTime is the real-time readiness for the sampled CPUs (ReadFor);
+	// absent in fleet records and runs from before it existed.
+	RealTime *Readiness `json:"realtime,omitempty"`
+}
+
+// ReadFor is Read with the real-time readiness of the host for samples
+// pinned to cpus.
+func ReadFor(cpus []int) State {
+	h := Read()
+	r := ReadReadiness("/", cpus)
+	h.RealTime = &r
+	return h
 }
 
 // CPUFreq is one core's frequency scaling state, in kHz.
