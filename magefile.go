@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -121,10 +122,27 @@ func Doctor(ctx context.Context) error {
 	return pipeline.Doctor(ctx, opts, os.Stdout)
 }
 
-// FixHost fixes the CPU frequency where Linux allows it (root, cpufreq):
-// performance governor, min = max = base frequency, turbo off.
+// FixHost fixes the CPU frequency where Linux allows it (root, cpufreq:
+// performance governor, min = max = base frequency, turbo off) and the
+// run-time-settable real-time settings for the sampled CPUs (RTWASM_CPUS):
+// transparent hugepages never, RT throttling off, IRQs off the sampled
+// CPUs. It prints each change and records the old values; fixhostrestore
+// puts them back. (cpu_dma_latency is held by every run itself.)
 func FixHost() error {
-	return host.Fix(os.Stdout)
+	mg.Deps(loadOptions)
+	freqErr := host.Fix(os.Stdout)
+	if freqErr != nil {
+		fmt.Println("frequency:", freqErr)
+	}
+	changes, err := host.FixRealTime("/", opts.CPUs, os.Stdout)
+	fmt.Printf("real-time settings: %d changed; restore with `go tool mage fixhostrestore`\n", len(changes))
+	return errors.Join(freqErr, err)
+}
+
+// FixHostRestore restores the real-time settings fixhost changed (from
+// /var/lib/rtwasm/fixhost-restore.json) and prints each.
+func FixHostRestore() error {
+	return host.RestoreRealTime("/", os.Stdout)
 }
 
 // Startup measures cold-start time (launch → main) into a new run.

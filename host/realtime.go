@@ -113,6 +113,9 @@ func pinnedWant(what string, cpus []int) string {
 	if len(cpus) == 0 {
 		return what + " (samples are not pinned: set RTWASM_CPUS)"
 	}
+	if len(cpus) == 1 {
+		return fmt.Sprintf("%s on CPU %d", what, cpus[0])
+	}
 	return what + " on CPUs " + FormatCPUs(cpus)
 }
 

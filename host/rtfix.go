@@ -165,9 +165,13 @@ func RestoreRealTime(root string, w io.Writer) error {
 		fmt.Fprintln(w, "nothing to restore: fixhost changed nothing (no /"+RestoreFile+")")
 		return nil
 	}
-	undo := make([]Change, len(saved))
-	for i, c := range saved {
-		undo[i] = Change{c.Path, f.trim(c.Path), c.Before}
+	// A setting already at its old value (one the kernel refused to
+	// change) needs no write.
+	var undo []Change
+	for _, c := range saved {
+		if now := f.trim(c.Path); bracketed(now) != c.Before {
+			undo = append(undo, Change{c.Path, bracketed(now), c.Before})
+		}
 	}
 	if _, err := f.apply(undo, w); err != nil {
 		return err

@@ -112,3 +112,17 @@ func mapsKeys(m map[string]string) []string {
 	}
 	return k
 }
+
+// TestRestoreSkipsUnchanged: an IRQ the kernel refused to move is in the
+// restore file at its own value; restoring does not write it again.
+func TestRestoreSkipsUnchanged(t *testing.T) {
+	root := copyTree(t, notReadyTree)
+	write(t, root, RestoreFile, `[{"path": "proc/irq/0/smp_affinity_list", "before": "0-3", "after": "0,2-3"}]`)
+	if err := os.Chmod(filepath.Join(root, "proc/irq/0"), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := RestoreRealTime(root, &out); err != nil || out.Len() != 0 {
+		t.Errorf("restore of an unchanged setting: %v, wrote %q", err, out.String())
+	}
+}

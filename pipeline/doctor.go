@@ -16,8 +16,9 @@ import (
 )
 
 // Doctor reports what this host can measure: the profiles, the compilers,
-// every runtime (available, or why not), the CPU frequency state, and a
-// verdict on whether timings are taken at a fixed frequency.
+// every runtime (available, or why not), the CPU frequency state with a
+// verdict on whether timings are taken at a fixed frequency, and the
+// real-time readiness of the sampled CPUs with its verdict.
 func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 	printProfiles(w)
 	fmt.Fprintln(w, "\ncompilers:")
@@ -52,7 +53,33 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	printHost(w, host.Read())
+	printReadiness(w, host.ReadReadiness("/", o.CPUs))
 	return nil
+}
+
+// printReadiness prints the real-time readiness table and its verdict.
+func printReadiness(w io.Writer, r host.Readiness) {
+	fmt.Fprintf(w, "\nreal-time readiness of the sampled CPUs (%s, RTWASM_CPUS):\n", orDefault(host.FormatCPUs(r.CPUs), "none"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  check\tok\tfound\treal-time host")
+	for _, c := range r.Checks {
+		ok := "no"
+		if c.OK {
+			ok = "yes"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Name, ok, c.Found, c.Want)
+	}
+	tw.Flush()
+	if r.Ready {
+		fmt.Fprintln(w, "real-time verdict: READY — the host adds no avoidable latency to the sampled CPUs")
+		return
+	}
+	fmt.Fprintf(w, "real-time verdict: NOT READY (%d of %d checks fail) — tails include the host's own latency; "+
+		"`go tool mage fixhost` sets THP, RT throttling and IRQ affinity (restore with `go tool mage fixhostrestore`), "+
+		"the run holds cpu_dma_latency; isolcpus, nohz_full and rcu_nocbs need the kernel command line, SMT needs nosmt:\n", len(r.Reasons), len(r.Checks))
+	for _, reason := range r.Reasons {
+		fmt.Fprintf(w, "  - %s\n", reason)
+	}
 }
 
 func printProfiles(w io.Writer) {

@@ -77,10 +77,13 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if err != nil {
 		return "", err
 	}
+	release, dmaNote := holdDMALatency(log)
+	defer release()
 	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", err
 	}
+	m.DMALatency = dmaNote
 	lock, err := run.LockRun(dir)
 	if err != nil {
 		return dir, err
@@ -90,6 +93,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if m.Calibration == nil { // a resumed run keeps the floor it started with
 		m.Calibration = calibrate(ctx, o, b, probes, log)
 	}
+	m.HostLatency = hostLatency(ctx, "before", o, m.HostLatency, log)
 	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
 		return dir, err
@@ -117,6 +121,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		return dir, err
 	}
 	m.Taken = len(done)
+	m.HostLatency = hostLatency(ctx, "after", o, m.HostLatency, log)
 	return dir, finish(dir, m, unavailable, done)
 }
 
@@ -243,7 +248,7 @@ func openRun(o run.Options, exps []string, b *Builds) (string, run.Manifest, err
 	}
 	dir, err := newRunDir(o.DataDir)
 	m := run.Manifest{RunID: filepath.Base(dir), Project: projectCommit(), Started: time.Now().UTC(),
-		Experiments: exps, Options: o, HostStart: host.Read(), Compilers: b.Compilers.Provenances(),
+		Experiments: exps, Options: o, HostStart: host.ReadFor(o.CPUs), Compilers: b.Compilers.Provenances(),
 		Artifacts: artifactRecords(b, o.Benchmarks)}
 	return dir, m, err
 }

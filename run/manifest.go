@@ -34,6 +34,11 @@ type Manifest struct {
 	Artifacts   []ArtifactRecord       `json:"artifacts"`
 	Hosts       []HostRecord           `json:"hosts,omitempty"`       // fleet runs: each shard attempt's host, at start and end
 	Calibration *Calibration           `json:"calibration,omitempty"` // the launch floor per path, measured at run start
+	// HostLatency is the host's own wake-up latency (cyclictest) on the
+	// sampled CPUs before and after the samples (RTWASM_CYCLICTEST).
+	HostLatency []host.Latency `json:"host_latency,omitempty"`
+	// DMALatency says whether the run held /dev/cpu_dma_latency at 0 µs.
+	DMALatency string `json:"cpu_dma_latency,omitempty"`
 }
 
 // HostRecord fingerprints the host a fleet shard ran on, at the start or the

@@ -25,6 +25,7 @@ type Options struct {
 	Mlock         bool            `json:"mlock"`          // lock sampled processes' memory where the runtime can
 	Stress        string          `json:"stress"`         // none | cpu | memory | io on the other CPUs
 	Gap           time.Duration   `json:"gap_ns"`         // pause between trials (tail hygiene)
+	Cyclictest    time.Duration   `json:"cyclictest_ns"`  // host latency floor before and after the run; 0: off
 	Executor      string          `json:"executor"`       // local | slurm
 	Shards        int             `json:"shards"`         // fleet shards (slurm)
 	Partition     string          `json:"partition"`      // Slurm partition (slurm)
