@@ -32,12 +32,20 @@ type trial struct {
 	binary     string // from the runtime's probe
 	rep        int
 	iterations int
+	stress     string // the interference while it runs: "" (none) or the RTWASM_STRESS kind
 }
 
 // key identifies the trial within its run, for the journal.
 func (c trial) key() string {
-	return fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, run.Series(c.rt.ID(), c.rt.ColdStart()), c.rep)
+	k := fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, run.Series(c.rt.ID(), c.rt.ColdStart()), c.rep)
+	if c.stress != "" {
+		k += "|stress=" + c.stress
+	}
+	return k
 }
+
+// condition is the trial's stress condition as recorded in its rows.
+func (c trial) condition() string { return orDefault(c.stress, StressNone) }
 
 // iterationsFor is how many init+kernel runs an experiment asks for:
 // start-up needs none (main_start comes before any work), total one.
@@ -138,13 +146,10 @@ func measureTrials(ctx context.Context, dir, runID string, trials []trial, order
 	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
 	hostName, _ := os.Hostname()
 	progress := newProgress(log, len(trials), len(done))
-	// Interference (stress.go) runs from before the first trial to after
-	// the last; the deferred stop covers errors and interrupts.
-	stopStress, err := startStress(ctx, o, dir, log)
-	if err != nil {
-		return err
-	}
-	defer stopStress()
+	// Interference (stress.go) runs while stressed blocks of trials do; the
+	// deferred stop covers errors and interrupts.
+	stress := &stressSwitch{o: o, tmp: dir, log: log}
+	defer stress.set(ctx, "")
 	measured := 0
 	for i, c := range trials {
 		if _, ok := done[c.key()]; ok {
@@ -152,6 +157,9 @@ func measureTrials(ctx context.Context, dir, runID string, trials []trial, order
 		}
 		if ctx.Err() != nil {
 			return errInterrupted
+		}
+		if err := stress.set(ctx, c.stress); err != nil {
+			return err
 		}
 		// Tail hygiene: a gap between trials (RTWASM_GAP).
 		if measured++; measured > 1 && o.Gap > 0 {
@@ -174,7 +182,7 @@ func measureTrials(ctx context.Context, dir, runID string, trials []trial, order
 		done[c.key()] = samples
 		progress.step(c, samples[0])
 	}
-	return stopStress()
+	return stress.set(ctx, "")
 }
 
 // InterruptedError is returned when the run's context was canceled (SIGINT
@@ -298,6 +306,9 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 		}
 	}
 	rand.New(rand.NewPCG(uint64(o.Seed), 0)).Shuffle(len(trials), func(i, j int) { trials[i], trials[j] = trials[j], trials[i] })
+	if kind := StressOf(o); kind != StressNone {
+		trials = alternate(trials, kind, uint64(o.Seed))
+	}
 	return trials, unavailable, nil
 }
 
@@ -326,7 +337,7 @@ func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[strin
 // measure takes one trial's sample(s); failures become error rows.
 func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Options) []run.Sample {
 	base := baseSample(runID, c, o.Dataset)
-	base.Stress = StressOf(o)
+	base.Stress = c.condition()
 	input, err := b.Input(c.rt, c.kernel.Name)
 	if err != nil {
 		return []run.Sample{failed(base, -1, fmt.Errorf("build failed: %w", err))}

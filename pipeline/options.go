@@ -66,7 +66,7 @@ var EnvVars = map[string]string{
 	"RTWASM_RUN_DIR":         "set by the fleet's job scripts: the absolute run directory a shard or the merge works in",
 
 	// Tail and interference (tail.go, stress.go).
-	"RTWASM_STRESS":     "none | cpu | memory | io: stress-ng loads the CPUs samples are not pinned to for the whole run (default none)",
+	"RTWASM_STRESS":     "none | cpu | memory | io: every trial is made plain and stressed, in alternating blocks; stress-ng loads the CPUs samples are not pinned to during stressed blocks (default none)",
 	"RTWASM_GAP":        "pause between trials, a Go duration such as 5ms (default: the profile's; tail 5ms, others 0)",
 	"RTWASM_COMPARE":    "id of a second run under RTWASM_DATA that `mage interference` compares with RTWASM_RUN's tails",
 	"RTWASM_CYCLICTEST": "off, or how long rt-tests' cyclictest measures the host's wake-up latency on the sampled CPUs before and after the run, a Go duration ≥ 1s (default: tail 10s, others off)",

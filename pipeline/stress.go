@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -19,8 +20,11 @@ import (
 )
 
 // Interference: while the samples run on the pinned CPUs, Debian's
-// stress-ng loads every other CPU with one kind of work for the whole
-// measurement. It runs in its own process group so that stopping it (after
+// stress-ng loads every other CPU with one kind of work. Every trial is
+// planned twice, plain and stressed, and the two conditions alternate in
+// blocks of trials (alternate), stress-ng running only during stressed
+// blocks: drift over the run (other tenants, frequency, time) then falls on
+// both conditions alike instead of confounding the comparison. It runs in its own process group so that stopping it (after
 // the last trial, on an error or an interrupt) takes every worker with it;
 // Pdeathsig kills it if rtwasm itself dies without stopping it.
 
@@ -160,3 +164,61 @@ func joinInts(list []int) string {
 	}
 	return strings.Join(s, ",")
 }
+
+// stressSwitch starts and stops the interference as the condition of the
+// trials changes.
+type stressSwitch struct {
+	o    run.Options
+	tmp  string
+	log  io.Writer
+	on   string       // the running condition, "" when plain
+	stop func() error // stops it
+}
+
+// set makes the interference kind run ("" stops it).
+func (s *stressSwitch) set(ctx context.Context, kind string) error {
+	if kind == s.on {
+		return nil
+	}
+	if s.stop != nil {
+		err := s.stop()
+		s.on, s.stop = "", nil
+		if err != nil {
+			return err
+		}
+	}
+	if kind == "" {
+		return nil
+	}
+	o := s.o
+	o.Stress = kind
+	stop, err := startStress(ctx, o, s.tmp, s.log)
+	if err != nil {
+		return err
+	}
+	s.on, s.stop = kind, stop
+	return nil
+}
+
+// alternate returns the plain trials and a stressed copy of each (shuffled
+// with seed on their own) interleaved in blocks, plain first.
+func alternate(plain []trial, kind string, seed uint64) []trial {
+	stressed := slices.Clone(plain)
+	for i := range stressed {
+		stressed[i].stress = kind
+	}
+	rand.New(rand.NewPCG(seed, 1)).Shuffle(len(stressed), func(i, j int) { stressed[i], stressed[j] = stressed[j], stressed[i] })
+	block := stressBlock(len(plain))
+	out := make([]trial, 0, 2*len(plain))
+	for i := 0; i < len(plain); i += block {
+		end := min(i+block, len(plain))
+		out = append(append(out, plain[i:end]...), stressed[i:end]...)
+	}
+	return out
+}
+
+// stressBlock is the number of trials per block: about 10 blocks per
+// condition, so that slow drift is sampled often by both, but at least 10
+// trials per block (each switch costs stress-ng's start check, 0.3 s) and
+// at most 200.
+func stressBlock(perCondition int) int { return max(10, min(200, perCondition/10)) }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -37,12 +38,21 @@ var stressPID = regexp.MustCompile(`stress-ng --\w+ on CPUs [\d,]+ \(pid (\d+)\)
 // groupFromLog is the stress-ng process group the log announced.
 func groupFromLog(t *testing.T, log string) int {
 	t.Helper()
-	m := stressPID.FindStringSubmatch(log)
-	if m == nil {
+	return groupsFromLog(t, log)[0]
+}
+
+// groupsFromLog is every stress-ng process group a run started, in order.
+func groupsFromLog(t *testing.T, log string) []int {
+	t.Helper()
+	var pids []int
+	for _, m := range stressPID.FindAllStringSubmatch(log, -1) {
+		pid, _ := strconv.Atoi(m[1])
+		pids = append(pids, pid)
+	}
+	if len(pids) == 0 {
 		t.Fatalf("no stress-ng start in the log:\n%s", log)
 	}
-	pid, _ := strconv.Atoi(m[1])
-	return pid
+	return pids
 }
 
 // groupMembers lists the live processes of a process group from /proc.
@@ -109,9 +119,11 @@ func TestStressRefusals(t *testing.T) {
 	}
 }
 
-// TestRunUnderStress: the run's rows and manifest carry the condition and
-// stress-ng is gone when the run ends, also when it ends in an error (here
-// an interrupt during the gap after the second trial).
+// TestRunUnderStress: every cell is measured plain and stressed in one run,
+// in alternating blocks; each row carries its condition, stress-ng runs
+// during stressed blocks only (the fake runtime sees it alive exactly
+// then), and no stress-ng is left when the run ends, also when it ends in
+// an error (here an interrupt during the gap after the second stressed trial).
 func TestRunUnderStress(t *testing.T) {
 	needStress(t)
 	for _, interrupt := range []bool{false, true} {
@@ -119,21 +131,30 @@ func TestRunUnderStress(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			calls := 0
+			var seen []bool // stress-ng running at each trial
+			var log bytes.Buffer
 			fake := &fakeRuntime{id: "fake:good", fail: func(string, []string) error {
-				if calls++; interrupt && calls == 2 {
+				if calls++; interrupt && calls == 12 { // the second stressed trial
 					cancel()
 				}
+				pids := stressPID.FindAllStringSubmatch(log.String(), -1)
+				alive := false
+				if len(pids) > 0 {
+					pgid, _ := strconv.Atoi(pids[len(pids)-1][1])
+					alive = len(groupMembers(pgid)) > 0
+				}
+				seen = append(seen, alive)
 				return nil
 			}}
 			o := testOptions(t)
-			o.Benchmarks, o.Reps, o.Stress, o.Gap = []string{"atax"}, 4, StressCPU, 20*time.Millisecond
+			o.Benchmarks, o.Reps, o.Stress, o.Gap = []string{"atax"}, 12, StressCPU, 20*time.Millisecond
 			o.CPUs = []int{runtime.NumCPU() - 1}
-			var log bytes.Buffer
 			dir, err := RunExperiments(ctx, o, fakeBuilds(o.Benchmarks, fake), []string{run.Startup}, &log)
-			pgid := groupFromLog(t, log.String())
-			if members := groupMembers(pgid); len(members) > 0 {
-				syscallKillGroup(pgid)
-				t.Fatalf("stress-ng group %d left running after the run: %v", pgid, members)
+			for _, pgid := range groupsFromLog(t, log.String()) {
+				if members := groupMembers(pgid); len(members) > 0 {
+					syscallKillGroup(pgid)
+					t.Fatalf("stress-ng group %d left running after the run: %v", pgid, members)
+				}
 			}
 			if interrupt {
 				if err == nil {
@@ -151,10 +172,21 @@ func TestRunUnderStress(t *testing.T) {
 			if m.Options.Stress != StressCPU || m.Options.Gap != o.Gap {
 				t.Errorf("manifest options stress %q gap %v, want cpu and %v", m.Options.Stress, m.Options.Gap, o.Gap)
 			}
+			// 12 plain and 12 stressed trials in blocks of 10: plain 10,
+			// stressed 10, plain 2, stressed 2.
+			var conds []string
+			count := map[string]int{}
 			for _, s := range rows {
-				if s.Stress != StressCPU {
-					t.Errorf("row stress %q, want cpu", s.Stress)
+				count[s.Stress]++
+				if len(conds) == 0 || conds[len(conds)-1] != s.Stress {
+					conds = append(conds, s.Stress)
 				}
+				if want := s.Stress == StressCPU; seen[s.Order] != want {
+					t.Errorf("trial %d (%s): stress-ng running %v", s.Order, s.Stress, seen[s.Order])
+				}
+			}
+			if count[StressNone] != 12 || count[StressCPU] != 12 || strings.Join(conds, ",") != "none,cpu,none,cpu" {
+				t.Errorf("rows per condition %v, blocks %v; want 12 each in blocks none,cpu,none,cpu", count, conds)
 			}
 		})
 	}
@@ -192,6 +224,36 @@ func TestGapBetweenTrials(t *testing.T) {
 	}
 }
 
+// TestAlternate: every trial appears once plain and once stressed, keys
+// stay unique, and the conditions alternate in blocks, plain first.
+func TestAlternate(t *testing.T) {
+	k, _ := kernels.Lookup("atax")
+	var plain []trial
+	for rep := 1; rep <= 95; rep++ {
+		plain = append(plain, trial{exp: run.Startup, kernel: k, rt: &fakeRuntime{id: "fake:good"}, rep: rep})
+	}
+	out := alternate(plain, StressCPU, 7)
+	keys := map[string]bool{}
+	var blocks []int // lengths of runs of one condition
+	for i, c := range out {
+		keys[c.key()] = true
+		if i == 0 || out[i-1].stress != c.stress {
+			blocks = append(blocks, 0)
+		}
+		blocks[len(blocks)-1]++
+	}
+	if len(out) != 190 || len(keys) != 190 || out[0].stress != "" {
+		t.Fatalf("%d trials, %d keys, first %q: want 190 unique, plain first", len(out), len(keys), out[0].stress)
+	}
+	// 95 per condition in blocks of 10 (the floor): 9 of 10 and one of 5 each.
+	if len(blocks) != 20 || blocks[0] != 10 || blocks[19] != 5 {
+		t.Errorf("blocks %v, want 20 alternating, 10 long but the last two 5", blocks)
+	}
+	if stressBlock(10000) != 200 || stressBlock(1000) != 100 {
+		t.Errorf("block sizes %d, %d; want 200 and 100", stressBlock(10000), stressBlock(1000))
+	}
+}
+
 // TestTailOptions: the tail profile's kernels and gap, overrides, and
 // refusals of bad values and of a compare path.
 func TestTailOptions(t *testing.T) {
@@ -207,10 +269,19 @@ func TestTailOptions(t *testing.T) {
 	if err != nil || !slices.Equal(o.Benchmarks, []string{"gemm"}) || o.Gap != 0 || o.Stress != StressIO {
 		t.Errorf("overrides: %+v, %v", o, err)
 	}
-	if o, _ := ParseOptions(env(nil)); o.Gap != 0 {
-		t.Errorf("smoke gap %v, want 0", o.Gap)
+	if o, _ := ParseOptions(env(nil)); o.Gap != 0 || o.Cyclictest != 0 {
+		t.Errorf("smoke gap %v, cyclictest %v, want 0 and off", o.Gap, o.Cyclictest)
 	}
-	for k, v := range map[string]string{"RTWASM_STRESS": "disk", "RTWASM_GAP": "-1ms"} {
+	if o, _ := ParseOptions(env(map[string]string{"RTWASM_PROFILE": "tail"})); o.Cyclictest != tailCyclictest {
+		t.Errorf("tail cyclictest %v, want %v", o.Cyclictest, tailCyclictest)
+	}
+	if o, _ := ParseOptions(env(map[string]string{"RTWASM_PROFILE": "tail", "RTWASM_CYCLICTEST": "off"})); o.Cyclictest != 0 {
+		t.Errorf("RTWASM_CYCLICTEST=off: %v", o.Cyclictest)
+	}
+	if o, _ := ParseOptions(env(map[string]string{"RTWASM_CYCLICTEST": "3s"})); o.Cyclictest != 3*time.Second {
+		t.Errorf("RTWASM_CYCLICTEST=3s: %v", o.Cyclictest)
+	}
+	for k, v := range map[string]string{"RTWASM_STRESS": "disk", "RTWASM_GAP": "-1ms", "RTWASM_CYCLICTEST": "500ms"} {
 		if _, err := ParseOptions(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: err %v, want one naming it", k, v, err)
 		}

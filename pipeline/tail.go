@@ -115,6 +115,15 @@ func CompareRun(o run.Options, id string) (string, error) {
 	return dir, nil
 }
 
+// conditionsOf is how many times each trial is made: twice under stress
+// (plain and stressed blocks alternate), else once.
+func conditionsOf(o run.Options) int {
+	if StressOf(o) != StressNone {
+		return 2
+	}
+	return 1
+}
+
 // StressOf is the stress condition of a run's rows: none when unset.
 func StressOf(o run.Options) string { return orDefault(o.Stress, StressNone) }
 
@@ -133,7 +142,7 @@ func PrintTailEstimate(w io.Writer, o run.Options, exps []string) time.Duration 
 			}
 			for _, id := range o.Runtimes {
 				factor := jobFactor(id)
-				n := repsFor(exp, o)
+				n := repsFor(exp, o) * conditionsOf(o)
 				per := tailLaunchMS + float64(o.Gap)/float64(time.Millisecond) + float64(iterationsFor(exp, o))*job*factor
 				total += float64(n) * per
 				trials += n
