@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -217,5 +218,58 @@ func TestHeavyTailBudgetText(t *testing.T) {
 	c.Fit.Gumbel = true
 	if got := c.budgetText(2, "x"); got != "x" {
 		t.Errorf("Gumbel at 1e-9: %q, want the level", got)
+	}
+}
+
+// TestTailBesideHost: with the host's cyclictest floor in the manifest
+// (worst wake-up 1 ms), the tail section tabulates it, draws its curve in
+// the figure, and calls the job bounds (excess over the median ≈ 0.6 ms)
+// within the host's noise but not the startup bounds (≥ 1.3 ms); without a
+// floor it says none was measured.
+func TestTailBesideHost(t *testing.T) {
+	dir := tailFixture(t, "none", 1, false)
+	m, rows, err := run.ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := map[int]int64{20: 900, 40: 90, 300: 9}
+	m.HostLatency = []host.Latency{
+		{Phase: "before", Available: true, Policy: "other", CPUs: []int{1}, Cycles: 1000, MaxUS: 1000, P99US: 40, P999US: 300, Histogram: hist, Overflows: 1},
+		{Phase: "after", Reason: "cyclictest not found (Debian: apt-get install rt-tests)"},
+	}
+	r := newRun(m, rows)
+	cells := r.tailCells()
+	sec, err := r.tailSectionOf(cells)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.hostNoiseMS() != 1 {
+		t.Errorf("host noise %v ms, want 1", r.hostNoiseMS())
+	}
+	for _, c := range cells {
+		b, _ := c.cellBound()
+		if got := c.withinHostNoise(r.hostNoiseMS()); got != (c.Metric.Name == "job") {
+			t.Errorf("%s %s: bound %.2f, median %.2f: within the host's noise %v", c.Metric.Name, c.Series, b, c.Median, got)
+		}
+	}
+	text := strings.Join(sec.Paragraphs, " ")
+	if !strings.Contains(text, "up to "+formatMS(1)+" ms late") || !strings.Contains(text, "native:musl job atax") || strings.Contains(text, "musl startup atax") {
+		t.Errorf("narrative does not name the host's noise and the cell within it: %s", text)
+	}
+	var hostRows [][]string
+	for _, tb := range sec.Tables {
+		if strings.Contains(tb.Caption, "cyclictest") {
+			hostRows = tb.Rows
+		}
+	}
+	if len(hostRows) != 2 || hostRows[0][6] != "1000" || !strings.Contains(hostRows[1][3], "rt-tests") {
+		t.Errorf("host table rows %q: want before (max 1000 µs) and after (unavailable, why)", hostRows)
+	}
+	if pts, ok := r.hostCurve(); !ok || len(pts) != 3 || pts[0].Y != 0.1 {
+		t.Errorf("host curve %v: want 3 steps starting at P(>20 µs) = 0.1", pts)
+	}
+	m.HostLatency = nil
+	if text := newRun(m, rows).hostNarrative(cells); !strings.Contains(text, "not measured") {
+		t.Errorf("without a floor: %q", text)
 	}
 }

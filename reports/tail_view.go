@@ -57,7 +57,8 @@ func (r *runData) tailSectionOf(cells []tailCell) (section, error) {
 	if fig != nil {
 		c.Figures = []*figure{fig}
 	}
-	c.Tables = append(c.Tables, budgetTable(cells), checksTable(cells))
+	c.Paragraphs = append(c.Paragraphs, r.hostNarrative(cells))
+	c.Tables = append(c.Tables, budgetTable(cells), checksTable(cells), r.hostTable(), r.besideTable(cells))
 	if ratios := r.tailRatios(cells); len(ratios) > 0 {
 		c.Paragraphs = append(c.Paragraphs, interferenceNarrative(ratios))
 		c.Tables = append(c.Tables, ratioTable(ratios))
@@ -249,16 +250,26 @@ func (r *runData) tailExceedanceFigure(cells []tailCell) (*figure, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
+	host, entry, err := r.hostLine()
+	if err != nil {
+		return nil, err
+	}
+	if host != nil {
+		p.Add(host)
+		entries = append(entries, entry)
+	}
 	p.Add(levelLines(exceedanceProbabilities))
 	useLog(&p.X)
 	useLogY(p)
 	width := 6 * vg.Inch
-	drawing, keyHeight := withKey(width, entries, withAxisLabels("startup time (ms, log scale)", "probability of exceeding, per run (log scale)", p.Draw))
+	drawing, keyHeight := withKey(width, entries, withAxisLabels("startup time, or the host's wake-up latency (ms, log scale)", "probability of exceeding, per run (log scale)", p.Draw))
 	return &figure{Name: "fig_tail_exceedance", Title: "Tail: startup exceedance per series",
 		Caption: "Per-run probability of exceeding a startup time, per series (startup pooled over the tail kernels): points are the " +
 			"observed cold starts (i/(n+1)), lines the GEV/Gumbel fit of the block maxima converted to one run, down to 1e-9 or to " +
 			strconv.Itoa(curveReach) + "× the observed maximum, whichever comes first (heavy tails stop there; the budget table has their levels); " +
-			"lighter crosses are the same series under interference. Dotted levels at 1e-3, 1e-6 and 1e-9.",
+			"lighter crosses are the same series under interference. The grey dashed steps are the host's own wake-up latency on the "+
+			"sampled CPUs (cyclictest before and after the run, probability per 1 ms wake-up), where measured: a series' tail that "+
+			"lies on it is the host's. Dotted levels at 1e-3, 1e-6 and 1e-9.",
 		Width: width, Height: 4.5*vg.Inch + keyHeight, draw: drawing}, nil
 }
 
