@@ -267,8 +267,8 @@ func (r *runData) tailExceedanceFigure(cells []tailCell) (*figure, error) {
 		Caption: "Per-run probability of exceeding a startup time, per series (startup pooled over the tail kernels): points are the " +
 			"observed cold starts (i/(n+1)), lines the GEV/Gumbel fit of the block maxima converted to one run, down to 1e-9 or to " +
 			strconv.Itoa(curveReach) + "× the observed maximum, whichever comes first (heavy tails stop there; the budget table has their levels); " +
-			"lighter crosses are the same series under interference. The grey dashed steps are the host's own wake-up latency on the "+
-			"sampled CPUs (cyclictest before and after the run, probability per 1 ms wake-up), where measured: a series' tail that "+
+			"lighter crosses are the same series under interference. The grey dashed steps are the host's own wake-up latency on the " +
+			"sampled CPUs (cyclictest before and after the run, probability per 1 ms wake-up), where measured: a series' tail that " +
 			"lies on it is the host's. Dotted levels at 1e-3, 1e-6 and 1e-9.",
 		Width: width, Height: 4.5*vg.Inch + keyHeight, draw: drawing}, nil
 }
