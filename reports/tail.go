@@ -196,7 +196,11 @@ func failedGates(c tailCell) []string {
 
 func cvStatus(f stats.CVFit) string {
 	if !f.OK {
-		return "rejected: " + strings.TrimPrefix(f.Err.Error(), "stats: ")
+		verdict := "rejected: "
+		if f.K == 0 { // too few samples: the check was not made
+			verdict = "not applied: "
+		}
+		return verdict + strings.TrimPrefix(f.Err.Error(), "stats: ")
 	}
 	return fmt.Sprintf("exponential tail (CV = %.2f ≤ 1 + %.2f, top %d)", f.CV, f.Band, f.K)
 }
