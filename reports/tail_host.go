@@ -128,7 +128,8 @@ func (r *runData) hostNarrative(cells []tailCell) string {
 }
 
 // hostCurve is the host's per-wake-up exceedance (ms) from the pooled
-// histograms, a step per µs bucket.
+// histograms, a step per µs bucket: the fraction of wake-ups at least that
+// late, plotted like the series' points (k/(n+1)).
 func (r *runData) hostCurve() (plotter.XYs, bool) {
 	counts := map[int]int64{}
 	var total, overflow int64
@@ -143,12 +144,13 @@ func (r *runData) hostCurve() (plotter.XYs, bool) {
 		return nil, false
 	}
 	var pts plotter.XYs
-	above := total
+	atOrAbove := total - overflow // the overflow lies beyond the histogram
 	for _, us := range slices.Sorted(maps.Keys(counts)) {
-		above -= counts[us]
-		if above > 0 && us > 0 {
-			pts = append(pts, plotter.XY{X: float64(us) / 1000, Y: float64(above) / float64(total)})
+		if us > 0 {
+			// As the series' points: the k-th largest of n at k/(n+1).
+			pts = append(pts, plotter.XY{X: float64(us) / 1000, Y: float64(atOrAbove+overflow) / float64(total+1)})
 		}
+		atOrAbove -= counts[us]
 	}
 	return pts, len(pts) > 1
 }

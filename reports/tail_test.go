@@ -265,8 +265,9 @@ func TestTailBesideHost(t *testing.T) {
 	if len(hostRows) != 2 || hostRows[0][6] != "1000" || !strings.Contains(hostRows[1][3], "rt-tests") {
 		t.Errorf("host table rows %q: want before (max 1000 µs) and after (unavailable, why)", hostRows)
 	}
-	if pts, ok := r.hostCurve(); !ok || len(pts) != 3 || pts[0].Y != 0.1 {
-		t.Errorf("host curve %v: want 3 steps starting at P(>20 µs) = 0.1", pts)
+	// 1000 wake-ups: 900 at 20 µs, 90 at 40, 9 at 300, 1 beyond the range.
+	if pts, ok := r.hostCurve(); !ok || len(pts) != 3 || pts[0].Y != 1000.0/1001 || pts[1].Y != 100.0/1001 || pts[2].Y != 10.0/1001 {
+		t.Errorf("host curve %v: want steps at 1000, 100 and 10 of 1001", pts)
 	}
 	m.HostLatency = nil
 	if text := newRun(m, rows).hostNarrative(cells); !strings.Contains(text, "not measured") {
