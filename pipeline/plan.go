@@ -462,3 +462,25 @@ func spread(list []string, n int) []string {
 	}
 	return picked
 }
+
+// Summary is the estimate in a few words, as Print words it: a wall time,
+// or "no estimate yet" when no trial had history on this host.
+func (p Plan) Summary() string {
+	guessed, trials := p.Guessed()
+	switch {
+	case trials == 0 && len(p.Unavailable) > 0:
+		return fmt.Sprintf("nothing to measure here: %d series unavailable (%v)", len(p.Unavailable), p.Unavailable)
+	case trials == 0:
+		return "nothing to measure"
+	case guessed == trials:
+		return fmt.Sprintf("no estimate yet (%d trials, none measured on this host before; `go tool mage plan` calibrates)", trials)
+	}
+	s := fmt.Sprintf("about %s (%d trials", roundDuration(p.Wall), trials)
+	if guessed > 0 {
+		s += fmt.Sprintf(", %d guessed from other series", guessed)
+	}
+	if len(p.Unavailable) > 0 {
+		s += fmt.Sprintf("; %d series unavailable here", len(p.Unavailable))
+	}
+	return s + ")"
+}
