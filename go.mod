@@ -15,7 +15,12 @@ require (
 	gonum.org/v1/plot v0.17.0
 )
 
-require golang.org/x/tools v0.50.0 // indirect
+require (
+	github.com/containerd/typeurl/v2 v2.3.0 // indirect
+	github.com/moby/buildkit v0.34.2 // indirect
+	github.com/planetscale/vtprotobuf v0.6.1-0.20240319094008-0393e58bdf10 // indirect
+	golang.org/x/tools v0.50.0 // indirect
+)
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0
@@ -36,7 +41,7 @@ require (
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
-	github.com/klauspost/compress v1.17.9 // indirect
+	github.com/klauspost/compress v1.20.2 // indirect
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/moby/docker-image-spec v1.3.1 // indirect
 	github.com/moby/sys/atomicwriter v0.1.0 // indirect
