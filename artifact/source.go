@@ -36,6 +36,9 @@ var skipped = []string{"build", "data/runs", "data/artifacts"}
 // bundle's source must be exactly what re-renders its report); else the
 // files of the tree.
 func copySource(srcDir, dst string) (source, error) {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return source{}, err
+	}
 	if _, err := gitOut(srcDir, "rev-parse", "--show-toplevel"); err != nil {
 		n, err := copyTree(srcDir, dst)
 		return source{Files: n}, err

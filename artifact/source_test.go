@@ -28,7 +28,7 @@ func TestSourceFromGit(t *testing.T) {
 	git(t, src, "init", "-q")
 	git(t, src, "add", ".")
 	git(t, src, "commit", "-qm", "one")
-	dst := t.TempDir()
+	dst := filepath.Join(t.TempDir(), "source") // not there yet, as in a bundle
 	s, err := copySource(src, dst)
 	if err != nil {
 		t.Fatal(err)
