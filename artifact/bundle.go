@@ -132,6 +132,7 @@ func (g guide) archive(root, out string) (Written, error) {
 		w = Written{Path: out, Bytes: info.Size(), Files: n + 1, Check: g.check}
 		if megabytes(w.Bytes) == megabytes(g.size) {
 			w.Unpacked, _ = treeBytes(root)
+			w.Check.Root = out
 			return w, os.Rename(tmp, out)
 		}
 		g.size = w.Bytes

@@ -71,6 +71,10 @@ func TestEstimateFromHistory(t *testing.T) {
 	if s := Estimate(ctx, o, builds, []string{run.Startup}).Summary(); !strings.HasPrefix(s, "about ") || !strings.Contains(s, "4 trials") {
 		t.Errorf("with history: %q", s)
 	}
+	// A total trial of a kernel with no job time here is no estimate.
+	if s := Estimate(ctx, o, builds, []string{run.Startup, run.Total}).Summary(); !strings.HasPrefix(s, "no estimate yet (4 of 8 trials") {
+		t.Errorf("with a total of unknown work: %q", s)
+	}
 	if a.count() != before || b.count() != beforeB {
 		t.Errorf("Estimate ran trials: fake:a %d → %d, fake:b %d → %d", before, a.count(), beforeB, b.count())
 	}
