@@ -85,3 +85,24 @@ func TestImportRules(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleReportRefused: a run whose report differs from what this code
+// renders (rendered by other code, or edited) is not bundled.
+func TestStaleReportRefused(t *testing.T) {
+	dir := t.TempDir()
+	runDir := fixtureRun(t, dir)
+	md := filepath.Join(runDir, "report", "report.md")
+	b, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, md, append(b, "edited\n"...), 0o644)
+	_, err = Write(Options{RunDir: runDir, SourceDir: plainSource(t, dir), OutDir: filepath.Join(dir, "out")})
+	if err == nil || !strings.Contains(err.Error(), "re-render differs: run/"+fixtureID+"/report/report.md") ||
+		!strings.Contains(err.Error(), "RTWASM_RUN="+fixtureID+" go tool mage report") {
+		t.Errorf("Write of a run with an edited report: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "out")); len(entries) != 0 {
+		t.Errorf("a refused bundle left %v", entries)
+	}
+}
