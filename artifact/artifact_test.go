@@ -14,6 +14,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/reports"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 const fixtureID = "20261127T133824Z" // the committed run's id (reports/testdata/run)
@@ -96,7 +97,7 @@ func sharedBundle(t *testing.T) Written {
 func unpacked(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := extractTarGz(sharedBundle(t).Path, dir); err != nil {
+	if err := toolchain.UntarGz(sharedBundle(t).Path, dir); err != nil {
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, Name(fixtureID))

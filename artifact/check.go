@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/reports"
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // RunDirName is the bundle's directory of runs: run/<run-id>/.
@@ -66,7 +67,7 @@ func Check(path string) (Result, error) {
 			return Result{}, err
 		}
 		defer os.RemoveAll(tmp)
-		if err := extractTarGz(path, tmp); err != nil {
+		if err := toolchain.UntarGz(path, tmp); err != nil {
 			return Result{}, err
 		}
 		dir = tmp
@@ -153,7 +154,7 @@ func (r *Result) checkSums() {
 			r.Extra = append(r.Extra, f)
 			continue
 		}
-		if got, err := fileSum(filepath.Join(r.Root, filepath.FromSlash(f))); err != nil || got != want {
+		if got, err := toolchain.FileSHA256(filepath.Join(r.Root, filepath.FromSlash(f))); err != nil || got != want {
 			r.Altered = append(r.Altered, f)
 		}
 	}

@@ -9,8 +9,8 @@
 // the report from the bundled data into a temporary directory, compared
 // byte for byte.
 //
-// It imports only package run (to read runs) and package reports (to
-// re-render), and must not import pipeline, runtimes, runtimes/container
+// It imports package run (to read runs), package reports (to re-render)
+// and package toolchain (its file SHA-256 and its os.Root untar), and must not import pipeline, runtimes, runtimes/container
 // or engine: checking a bundle needs no compiler and no runtime, and the
 // commands and time estimates of re-measuring come in as data from the
 // caller (the magefile asks pipeline for them).

@@ -1,7 +1,6 @@
 package artifact
 
 import (
-	"archive/tar"
 	"bytes"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // source says where the bundle's source tree came from.
@@ -55,12 +56,16 @@ func copySource(srcDir, dst string) (source, error) {
 	if err != nil {
 		return source{}, err
 	}
-	tarball, err := gitOut(srcDir, "archive", "--format=tar", "HEAD")
-	if err != nil {
+	tarball := dst + ".tar.gz"
+	defer os.Remove(tarball)
+	if _, err := gitOut(srcDir, "archive", "--format=tar.gz", "-o", tarball, "HEAD"); err != nil {
 		return source{}, err
 	}
-	n, err := untar(bytes.NewReader(tarball), dst)
-	return source{Commit: strings.TrimSpace(string(commit)), Files: n}, err
+	if err := toolchain.UntarGz(tarball, dst); err != nil {
+		return source{}, err
+	}
+	files, _, err := listFiles(dst)
+	return source{Commit: strings.TrimSpace(string(commit)), Files: len(files)}, err
 }
 
 func gitOut(dir string, args ...string) ([]byte, error) {
@@ -72,34 +77,6 @@ func gitOut(dir string, args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
-}
-
-// untar writes the regular files of a tar stream under dst (git archive
-// also writes directories and a global header, which need nothing).
-func untar(r io.Reader, dst string) (int, error) {
-	root, err := os.OpenRoot(dst)
-	if err != nil {
-		return 0, err
-	}
-	defer root.Close()
-	tr := tar.NewReader(r)
-	n := 0
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-		if hdr.Typeflag != tar.TypeReg {
-			continue // directories, git's global header; a symlink in the source is left out
-		}
-		if err := extractEntry(root, tr, hdr); err != nil {
-			return n, fmt.Errorf("source %s: %w", hdr.Name, err)
-		}
-		n++
-	}
 }
 
 // copyTree copies the regular files of a plain source tree.

@@ -3,33 +3,19 @@ package artifact
 import (
 	"bufio"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // SumsFile lists every other file of a bundle with its SHA-256, in the
 // format of sha256sum, so `sha256sum -c SHA256SUMS` checks it too.
 const SumsFile = "SHA256SUMS"
-
-// fileSum is the hex SHA-256 of a file.
-func fileSum(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // listFiles returns every regular file under root (slash paths relative
 // to it, sorted), except SumsFile at the top. Anything else (a symlink, a
@@ -65,7 +51,7 @@ func writeSums(root string) (int, error) {
 	}
 	var b strings.Builder
 	for _, f := range files {
-		sum, err := fileSum(filepath.Join(root, filepath.FromSlash(f)))
+		sum, err := toolchain.FileSHA256(filepath.Join(root, filepath.FromSlash(f)))
 		if err != nil {
 			return 0, err
 		}
