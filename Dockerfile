@@ -17,6 +17,13 @@ RUN apt-get update \
       busybox-static stress-ng runc valgrind \
  && rm -rf /var/lib/apt/lists/*
 
+# Behind a TLS-intercepting proxy, pass its CA certificate (PEM text):
+#   --build-arg EXTRA_CA_CERT="$(cat proxy-ca.crt)"
+ARG EXTRA_CA_CERT=""
+RUN if [ -n "$EXTRA_CA_CERT" ]; then \
+      printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/extra-ca.crt && update-ca-certificates; \
+    fi
+
 # Go from the module proxy: the toolchain module GOTOOLCHAIN downloads
 # (golang.org/toolchain), at the go.mod's version (a test holds them equal).
 ARG GO_VERSION=1.26.8

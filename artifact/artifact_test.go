@@ -147,7 +147,7 @@ func TestGuideListsEveryClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(guideText)
-	rows, err := readVerdicts(filepath.Join(root, RunDirName, fixtureID, reports.ReportDir, "verdict.csv"))
+	rows, err := reports.ReadVerdicts(filepath.Join(root, RunDirName, fixtureID, reports.ReportDir, "verdict.csv"))
 	if err != nil || len(rows) != len(reports.ClaimEvidence) {
 		t.Fatalf("%d verdict rows (%v); want %d", len(rows), err, len(reports.ClaimEvidence))
 	}

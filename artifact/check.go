@@ -2,7 +2,6 @@ package artifact
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"io/fs"
@@ -242,32 +241,8 @@ func copyRun(src, dst string, report bool) error {
 	})
 }
 
-// verdictRow is one row of the bundled verdict.csv.
-type verdictRow struct{ ID, Claim, Paper, Run, Verdict, Detail string }
-
-func readVerdicts(path string) ([]verdictRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	want := []string{"claim_id", "claim", "paper", "this_run", "verdict", "detail"}
-	if len(records) == 0 || !slices.Equal(records[0], want) {
-		return nil, fmt.Errorf("%s: want the header %v", path, want)
-	}
-	var rows []verdictRow
-	for _, rec := range records[1:] {
-		rows = append(rows, verdictRow{rec[0], rec[1], rec[2], rec[3], rec[4], rec[5]})
-	}
-	return rows, nil
-}
-
 func verdictCounts(path string) map[string]int {
-	rows, err := readVerdicts(path)
+	rows, err := reports.ReadVerdicts(path)
 	if err != nil {
 		return nil
 	}

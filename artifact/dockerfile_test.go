@@ -255,7 +255,11 @@ func TestDockerBuild(t *testing.T) {
 			"the Dockerfile's syntax and package list are checked by TestDockerfile only", strings.Fields(string(out)))
 	}
 	tag := "rtwasm-dockerfile-test:" + strconv.Itoa(os.Getpid())
-	build := exec.Command("docker", "build", "--pull=false", "--build-arg", "DEBIAN_IMAGE="+base, "-t", tag, repoRoot)
+	args := []string{"build", "--pull=false", "--build-arg", "DEBIAN_IMAGE=" + base, "-t", tag}
+	if ca := hostExtraCAs(t); ca != "" {
+		args = append(args, "--build-arg", "EXTRA_CA_CERT="+ca) // this host's TLS-intercepting proxy, if any
+	}
+	build := exec.Command("docker", append(args, repoRoot)...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("docker build FROM %s: %v\n%s", base, err, out)
 	}
@@ -263,4 +267,19 @@ func TestDockerBuild(t *testing.T) {
 	if out, err := exec.Command("docker", "run", "--rm", tag, "go", "version").CombinedOutput(); err != nil {
 		t.Errorf("go in the image: %v %s", err, out)
 	}
+}
+
+// hostExtraCAs are the CA certificates this host added to the system's
+// (/usr/local/share/ca-certificates), which a proxy in the way may need.
+func hostExtraCAs(t *testing.T) string {
+	files, _ := filepath.Glob("/usr/local/share/ca-certificates/*.crt")
+	var pem []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pem = append(pem, strings.TrimSpace(string(b)))
+	}
+	return strings.Join(pem, "\n")
 }

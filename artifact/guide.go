@@ -25,7 +25,7 @@ type guide struct {
 }
 
 func (g guide) write(root string) error {
-	verdicts, err := readVerdicts(filepath.Join(root, RunDirName, g.runID, reports.ReportDir, "verdict.csv"))
+	verdicts, err := reports.ReadVerdicts(filepath.Join(root, RunDirName, g.runID, reports.ReportDir, "verdict.csv"))
 	if err != nil {
 		return fmt.Errorf("the run has no readable verdict (render its report first: RTWASM_RUN=%s go tool mage report): %w", g.runID, err)
 	}
@@ -85,7 +85,7 @@ func regenerate(runID string) string {
 	return fmt.Sprintf("RTWASM_DATA=/tmp/runs RTWASM_RUN=%s go tool mage report", runID)
 }
 
-func (g guide) claims(b *strings.Builder, verdicts []verdictRow) {
+func (g guide) claims(b *strings.Builder, verdicts []reports.VerdictRow) {
 	fmt.Fprintf(b, "## Claims\n\n| claim | this run's verdict | evidence | re-measure estimate |\n|---|---|---|---|\n")
 	for _, v := range verdicts {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(v.Claim), cell(v.Verdict), cell(g.evidence(v.ID)), cell(orDash(g.remeasure[v.ID].Estimate)))

@@ -241,8 +241,8 @@ func parseBudget(value string, o *run.Options) error {
 
 // Remeasure is how to measure one claim of the verdict again with the
 // claims profile: the kernels and runtimes its cells need and the
-// experiments the command runs. `all` fits the cells to RTWASM_BUDGET;
-// start-up claims need no kernel work and run `startup` alone.
+// experiments the command runs (fitted to RTWASM_BUDGET like every claims
+// run); start-up claims need no kernel work and run `startup` alone.
 type Remeasure struct {
 	Claim       string // claim_id in verdict.csv
 	Benchmarks  []string
@@ -286,15 +286,15 @@ func (r Remeasure) Command() string {
 
 // Estimate is the plan of the run o's options make of the experiments,
 // from this host's history alone: nothing is measured or calibrated. Only
-// o's runtimes among b's count, and a claims run of every experiment (what
-// `all` runs) is first fitted to its budget as `all` would fit it.
+// o's runtimes among b's count, and a claims run is first fitted to its
+// budget as RunExperiments fits it (without its calibration).
 func Estimate(ctx context.Context, o run.Options, b *Builds, exps []string) Plan {
 	only := *b
 	only.Runtimes = slices.DeleteFunc(slices.Clone(b.Runtimes), func(r runtimes.Runtime) bool {
 		return !slices.Contains(o.Runtimes, r.ID()) || !slices.Contains(o.ColdStarts, r.ColdStart())
 	})
 	h := loadHistory(o.DataDir)
-	if o.Profile == ProfileClaims && o.PerExperiment == nil && o.Budget > 0 && slices.Equal(exps, run.AllExperiments) {
+	if o.Profile == ProfileClaims && o.PerExperiment == nil && o.Budget > 0 {
 		left := time.Duration(float64(o.Budget) * (1 - budgetReserve))
 		if len(h.setup) > 0 {
 			left -= time.Duration(meanOf(h.setup) * float64(time.Second))

@@ -1,5 +1,12 @@
 package reports
 
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"slices"
+)
+
 // ClaimEvidence names, per claim of the verdict (its claim_id in
 // verdict.csv), where a run shows what the verdict judged, as paths in the
 // run directory: a figure by its path without extension (written as PNG,
@@ -20,3 +27,30 @@ var ClaimEvidence = map[string][]string{
 
 // FigureFormats are the files each figure is written as.
 var FigureFormats = []string{".png", ".svg", ".pdf"}
+
+// VerdictRow is one row of verdict.csv, as ReadVerdicts reads it back.
+type VerdictRow = claimVerdict
+
+// ReadVerdicts reads a report's verdict.csv, refusing another header.
+func ReadVerdicts(path string) ([]VerdictRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(records) == 0 || !slices.Equal(records[0], verdictHeader) {
+		return nil, fmt.Errorf("%s: not a verdict table (want the header %v)", path, verdictHeader)
+	}
+	rows := make([]VerdictRow, 0, len(records)-1)
+	for _, rec := range records[1:] {
+		if len(rec) != len(verdictHeader) {
+			return nil, fmt.Errorf("%s: a row of %d fields, want %d", path, len(rec), len(verdictHeader))
+		}
+		rows = append(rows, VerdictRow{ID: rec[0], Claim: rec[1], Paper: rec[2], Run: rec[3], Verdict: rec[4], Detail: rec[5]})
+	}
+	return rows, nil
+}

@@ -27,11 +27,15 @@ func TestClaimEvidence(t *testing.T) {
 	if _, err := Render(dir); err != nil {
 		t.Fatal(err)
 	}
+	rows, err := ReadVerdicts(filepath.Join(dir, ReportDir, "verdict.csv"))
+	if err != nil || len(rows) != 9 {
+		t.Fatalf("ReadVerdicts: %d rows, %v; want the 9 claims", len(rows), err)
+	}
 	var ids []string
-	for _, row := range readCSV(t, filepath.Join(dir, ReportDir), "verdict.csv") {
-		ids = append(ids, row["claim_id"])
-		if len(ClaimEvidence[row["claim_id"]]) == 0 {
-			t.Errorf("claim %s has no evidence in ClaimEvidence", row["claim_id"])
+	for _, row := range rows {
+		ids = append(ids, row.ID)
+		if len(ClaimEvidence[row.ID]) == 0 || row.Verdict == "" || row.Claim == "" {
+			t.Errorf("claim %+v: no evidence in ClaimEvidence, or fields lost", row)
 		}
 	}
 	for id, paths := range ClaimEvidence {
