@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 )
 
 // The claims profile: the paper's matrix cut to the cells the reproduction
@@ -236,4 +237,69 @@ func parseBudget(value string, o *run.Options) error {
 	}
 	o.Budget = d
 	return nil
+}
+
+// Remeasure is how to measure one claim of the verdict again with the
+// claims profile: the kernels and runtimes its cells need and the
+// experiments the command runs (fitted to RTWASM_BUDGET like every claims
+// run); start-up claims need no kernel work and run `startup` alone.
+type Remeasure struct {
+	Claim       string // claim_id in verdict.csv
+	Benchmarks  []string
+	Runtimes    []string
+	Experiments []string
+}
+
+// ClaimRemeasures lists a Remeasure for every claim of the verdict.
+func ClaimRemeasures() []Remeasure {
+	startup := []string{run.Startup}
+	one, pair := claimsShort[:1], []string{claimsShort[0], claimsLong[0]}
+	return []Remeasure{
+		{"startup-independent", pair, claimsSeries, startup},
+		{"fast-jits-start-first", one, claimsSeries, startup},
+		{"wasmtime-next", one, claimsSeries, startup},
+		{"llvm-jit-slower-start", one, claimsSeries, startup},
+		{"short-llvm-container-worst", claimsShort[:2], claimsSeries, run.AllExperiments},
+		{"long-llvm-container-win", claimsLong[:2], claimsSeries, run.AllExperiments},
+		{"prolonged-winners", pair, claimsSeries, run.AllExperiments},
+		{"wasm-faster-than-native", pair, claimsSeries, run.AllExperiments},
+		{"binary-size", one, []string{"docker:engine", "wasmtime:cranelift"}, startup},
+	}
+}
+
+// Vars are the variables that narrow the claims profile to the claim.
+func (r Remeasure) Vars() map[string]string {
+	return map[string]string{"RTWASM_PROFILE": ProfileClaims, "RTWASM_BENCHMARKS": strings.Join(r.Benchmarks, ","),
+		"RTWASM_RUNTIMES": strings.Join(r.Runtimes, ",")}
+}
+
+// Command is the shell command that re-measures the claim and renders the
+// new run's report (its verdict.csv judges the claim again).
+func (r Remeasure) Command() string {
+	target := "all"
+	if !slices.Equal(r.Experiments, run.AllExperiments) {
+		target = strings.Join(r.Experiments, " ") + " report"
+	}
+	return fmt.Sprintf("RTWASM_PROFILE=%s RTWASM_BENCHMARKS=%s RTWASM_RUNTIMES=%s go tool mage %s",
+		ProfileClaims, strings.Join(r.Benchmarks, ","), strings.Join(r.Runtimes, ","), target)
+}
+
+// Estimate is the plan of the run o's options make of the experiments,
+// from this host's history alone: nothing is measured or calibrated. Only
+// o's runtimes among b's count, and a claims run is first fitted to its
+// budget as RunExperiments fits it (without its calibration).
+func Estimate(ctx context.Context, o run.Options, b *Builds, exps []string) Plan {
+	only := *b
+	only.Runtimes = slices.DeleteFunc(slices.Clone(b.Runtimes), func(r runtimes.Runtime) bool {
+		return !slices.Contains(o.Runtimes, r.ID()) || !slices.Contains(o.ColdStarts, r.ColdStart())
+	})
+	h := loadHistory(o.DataDir)
+	if o.Profile == ProfileClaims && o.PerExperiment == nil && o.Budget > 0 {
+		left := time.Duration(float64(o.Budget) * (1 - budgetReserve))
+		if len(h.setup) > 0 {
+			left -= time.Duration(meanOf(h.setup) * float64(time.Second))
+		}
+		o = fitCells(ctx, o, &only, exps, h, left)
+	}
+	return makePlan(ctx, o, &only, exps, h)
 }

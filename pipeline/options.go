@@ -78,6 +78,9 @@ var EnvVars = map[string]string{
 
 	// The claims profile (claims.go).
 	"RTWASM_BUDGET": "wall-time budget of the claims profile, a Go duration (default 90m)",
+
+	// Artifact evaluation (package artifact).
+	"RTWASM_ARTIFACT": "the bundle `mage check-artifact` verifies: the .tar.gz `mage artifact` wrote, or its unpacked directory",
 }
 
 // defaultDataDir is where runs go without RTWASM_DATA.

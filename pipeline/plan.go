@@ -47,6 +47,7 @@ type PlanLine struct {
 	Trials, Samples    int
 	Wall               time.Duration
 	Guessed            int // trials whose time had no history on this host
+	NoJob              int // of those, trials whose kernel work had no estimate at all (counted as zero)
 }
 
 // Plan is what a run of the options will measure and its estimated wall time.
@@ -323,6 +324,9 @@ func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 				if !known {
 					line.Guessed += reps
 				}
+				if job, _ := h.jobCost(series, string(o.Dataset), bench); iterationsFor(exp, o) > 0 && job == 0 {
+					line.NoJob += reps
+				}
 			}
 			p.Lines = append(p.Lines, line)
 			p.Wall += line.Wall
@@ -461,4 +465,33 @@ func spread(list []string, n int) []string {
 		picked[i] = list[i*len(list)/n]
 	}
 	return picked
+}
+
+// Summary is the estimate in a few words, as Print words it: a wall time,
+// or "no estimate yet" when no trial had history on this host.
+func (p Plan) Summary() string {
+	guessed, trials := p.Guessed()
+	noJob := 0
+	for _, l := range p.Lines {
+		noJob += l.NoJob
+	}
+	switch {
+	case trials == 0 && len(p.Unavailable) > 0:
+		return fmt.Sprintf("nothing to measure here: %d series unavailable (%v)", len(p.Unavailable), p.Unavailable)
+	case trials == 0:
+		return "nothing to measure"
+	case guessed == trials:
+		return fmt.Sprintf("no estimate yet (%d trials, none measured on this host before; `go tool mage plan` calibrates)", trials)
+	case noJob > 0:
+		return fmt.Sprintf("no estimate yet (%d of %d trials run kernels this host has no job time for at this dataset; "+
+			"`go tool mage plan` with these variables calibrates)", noJob, trials)
+	}
+	s := fmt.Sprintf("about %s (%d trials", roundDuration(p.Wall), trials)
+	if guessed > 0 {
+		s += fmt.Sprintf(", %d guessed from other series", guessed)
+	}
+	if len(p.Unavailable) > 0 {
+		s += fmt.Sprintf("; %d series unavailable here", len(p.Unavailable))
+	}
+	return s + ")"
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/rtwasm/rtwasm/internal/debian"
@@ -14,6 +15,23 @@ import (
 
 // ClangPackage is the Debian package of the clang every clang target uses.
 const ClangPackage = "clang-19"
+
+// The native targets' other Debian packages.
+const (
+	GlibcPackage   = "libc6-dev"
+	MuslPackage    = "musl-dev"
+	GCCPackage     = "gcc"
+	MuslGCCPackage = "musl-tools"
+)
+
+// DebianPackages are every Debian package the toolchain installs for some
+// target (as root on Debian or Ubuntu); the Dockerfile installs the same,
+// which a test holds it to.
+func DebianPackages() []string {
+	all := append([]string{ClangPackage, GlibcPackage, MuslPackage, GCCPackage, MuslGCCPackage}, DebianWasmPackages...)
+	slices.Sort(all)
+	return slices.Compact(all)
+}
 
 // clang19 returns clang-19's path, installing it (with libcPkg) if needed.
 func clang19(ctx context.Context, libcPkg string) (string, error) {
@@ -28,7 +46,7 @@ func clang19(ctx context.Context, libcPkg string) (string, error) {
 }
 
 func resolveGlibcClang(ctx context.Context) (Compiler, error) {
-	path, err := clang19(ctx, "libc6-dev")
+	path, err := clang19(ctx, GlibcPackage)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +58,7 @@ func resolveGlibcClang(ctx context.Context) (Compiler, error) {
 // picks glibc's headers and crt files), so headers, start files and libc are
 // named explicitly and nothing of the host's libc is seen.
 func resolveMuslClang(ctx context.Context) (Compiler, error) {
-	path, err := clang19(ctx, "musl-dev")
+	path, err := clang19(ctx, MuslPackage)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +90,7 @@ func muslDirs() (include, lib string) {
 func resolveGlibcGCC(ctx context.Context) (Compiler, error) {
 	path, err := exec.LookPath("cc")
 	if err != nil {
-		if err := debian.Ensure(ctx, "gcc", "libc6-dev"); err != nil {
+		if err := debian.Ensure(ctx, GCCPackage, GlibcPackage); err != nil {
 			return nil, err
 		}
 		if path, err = exec.LookPath("cc"); err != nil {
@@ -83,7 +101,7 @@ func resolveGlibcGCC(ctx context.Context) (Compiler, error) {
 }
 
 func resolveMuslGCC(ctx context.Context) (Compiler, error) {
-	if err := debian.Ensure(ctx, "musl-tools"); err != nil {
+	if err := debian.Ensure(ctx, MuslGCCPackage); err != nil {
 		return nil, err
 	}
 	path, err := exec.LookPath("musl-gcc")

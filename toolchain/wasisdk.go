@@ -113,7 +113,7 @@ func fetchWasiSDK(ctx context.Context, cfg Config) error {
 	if err := os.Mkdir(unpacked, 0o700); err != nil {
 		return err
 	}
-	if err := untarGz(archive, unpacked); err != nil {
+	if err := UntarGz(archive, unpacked); err != nil {
 		return err
 	}
 	dest := filepath.Join(cfg.CacheDir, wasiSDKDir)
@@ -185,10 +185,10 @@ func FileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// untarGz unpacks a .tar.gz into dir. Every file operation goes through an
+// UntarGz unpacks a .tar.gz into dir (the wasi-sdk; an artifact bundle). Every file operation goes through an
 // os.Root, so nothing, not even a write through a symlink the archive made,
 // lands outside dir; names and links that point outside are refused up front.
-func untarGz(archive, dir string) error {
+func UntarGz(archive, dir string) error {
 	f, err := os.Open(archive)
 	if err != nil {
 		return err

@@ -93,7 +93,7 @@ func TestUntarKeepsLinksInside(t *testing.T) {
 	archive := writeTarGz(t, entry{name: "sdk/bin/", dir: true}, entry{name: "sdk/bin/clang-17", body: "clang"},
 		entry{name: "sdk/bin/clang", symlink: "clang-17"}, entry{name: "sdk/lib/libc.a", body: "libc"},
 		entry{name: "sdk/share/libc.a", link: "sdk/lib/libc.a"})
-	if err := untarGz(archive, dir); err != nil {
+	if err := UntarGz(archive, dir); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{"sdk/bin/clang": "clang", "sdk/share/libc.a": "libc"} {
@@ -130,7 +130,7 @@ func TestUntarRefusesEntriesOutsideTheTarget(t *testing.T) {
 			os.WriteFile(filepath.Join(outside, "secret"), []byte("secret"), 0o600)
 			dir := filepath.Join(outside, "target")
 			os.Mkdir(dir, 0o700)
-			err := untarGz(writeTarGz(t, entries(outside)...), dir)
+			err := UntarGz(writeTarGz(t, entries(outside)...), dir)
 			if err == nil || !strings.Contains(err.Error(), "escapes") {
 				t.Errorf("error %v, want the entry refused as escaping", err)
 			}
@@ -145,7 +145,7 @@ func TestUntarRefusesEntriesOutsideTheTarget(t *testing.T) {
 }
 
 func TestUntarRefusesEscapingPaths(t *testing.T) {
-	if err := untarGz(filepath.Join("testdata", "escape.tar.gz"), t.TempDir()); err == nil || !strings.Contains(err.Error(), "escapes") {
+	if err := UntarGz(filepath.Join("testdata", "escape.tar.gz"), t.TempDir()); err == nil || !strings.Contains(err.Error(), "escapes") {
 		t.Fatalf("error %v, want an escaping entry refused", err)
 	}
 }

@@ -1,0 +1,56 @@
+package reports
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"slices"
+)
+
+// ClaimEvidence names, per claim of the verdict (its claim_id in
+// verdict.csv), where a run shows what the verdict judged, as paths in the
+// run directory: a figure by its path without extension (written as PNG,
+// SVG and PDF, FigureFormats), or a file. An evaluator follows a claim from
+// its row to these; a test holds the map to the verdict's claims and to the
+// files a render writes.
+var ClaimEvidence = map[string][]string{
+	"startup-independent":        {"report/figures/fig1_startup", "report/summary.csv"},
+	"fast-jits-start-first":      {"report/figures/fig1_paper", "report/figures/fig1_startup", "report/summary.csv"},
+	"wasmtime-next":              {"report/figures/fig1_paper", "report/figures/fig1_startup", "report/summary.csv"},
+	"llvm-jit-slower-start":      {"report/figures/fig1_paper", "report/summary.csv"},
+	"short-llvm-container-worst": {"report/figures/fig2_paper", "report/figures/fig2_total", "report/pairwise.csv"},
+	"long-llvm-container-win":    {"report/figures/fig2_paper", "report/figures/fig2_total", "report/pairwise.csv"},
+	"prolonged-winners":          {"report/figures/fig3_paper", "report/figures/fig3_prolonged", "report/summary.csv"},
+	"wasm-faster-than-native":    {"report/figures/fig3_paper", "report/figures/fig3_prolonged_all", "report/breakeven.csv"},
+	"binary-size":                {"report/verdict.csv", "manifest.json"}, // the manifest's artifacts: bytes per kernel binary
+}
+
+// FigureFormats are the files each figure is written as.
+var FigureFormats = []string{".png", ".svg", ".pdf"}
+
+// VerdictRow is one row of verdict.csv, as ReadVerdicts reads it back.
+type VerdictRow = claimVerdict
+
+// ReadVerdicts reads a report's verdict.csv, refusing another header.
+func ReadVerdicts(path string) ([]VerdictRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(records) == 0 || !slices.Equal(records[0], verdictHeader) {
+		return nil, fmt.Errorf("%s: not a verdict table (want the header %v)", path, verdictHeader)
+	}
+	rows := make([]VerdictRow, 0, len(records)-1)
+	for _, rec := range records[1:] {
+		if len(rec) != len(verdictHeader) {
+			return nil, fmt.Errorf("%s: a row of %d fields, want %d", path, len(rec), len(verdictHeader))
+		}
+		rows = append(rows, VerdictRow{ID: rec[0], Claim: rec[1], Paper: rec[2], Run: rec[3], Verdict: rec[4], Detail: rec[5]})
+	}
+	return rows, nil
+}
