@@ -244,7 +244,8 @@ func openRun(o run.Options, exps []string, b *Builds) (string, run.Manifest, err
 	dir, err := newRunDir(o.DataDir)
 	m := run.Manifest{RunID: filepath.Base(dir), Project: projectCommit(), Started: time.Now().UTC(),
 		Experiments: exps, Options: o, HostStart: host.Read(), Compilers: b.Compilers.Provenances(),
-		Artifacts: artifactRecords(b, o.Benchmarks)}
+		WAMRBuilds: b.Env.WAMR,
+		Artifacts:  artifactRecords(b, o.Benchmarks)}
 	return dir, m, err
 }
 

@@ -88,4 +88,9 @@ type Env struct {
 	Runner      string // the rtwasm-run executable (embedded engines), with cgo and Wasmtime
 	PureRunner  string // rtwasm-run in pure Go, for the engines that need no cgo; "": Runner serves all
 	EngineCache string // where engines keep compilation caches
+	// WAMR are the iwasm and wamrc builds of `go tool mage wamr`, used when
+	// RTWASM_IWASM or RTWASM_WAMRC is unset; WAMRWhyNot says why there are
+	// none (for the unavailable rows).
+	WAMR       []toolchain.WAMRBuild
+	WAMRWhyNot string
 }

@@ -102,13 +102,13 @@ func TestWamrBadEntryDisablesOnlyItself(t *testing.T) {
 	interp := standInIwasm(t, dir, "interp")
 	notIwasm := writeStandIn(t, dir, "not-iwasm", "echo hello")
 	t.Setenv("RTWASM_IWASM", filepath.Join(dir, "missing")+","+notIwasm+","+interp)
-	if p := (wamr{"interp"}).Probe(ctx); !p.Available || !strings.HasPrefix(p.Binary, interp) {
+	if p := (wamr{"interp", newWamrBuilt(Env{})}).Probe(ctx); !p.Available || !strings.HasPrefix(p.Binary, interp) {
 		t.Fatalf("wamr:interp with one good build among bad entries: %+v", p)
 	}
-	if p := (wamr{"fast-jit"}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "unusable RTWASM_IWASM entries") {
+	if p := (wamr{"fast-jit", newWamrBuilt(Env{})}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "unusable RTWASM_IWASM entries") {
 		t.Errorf("wamr:fast-jit: %+v, want unavailable naming the bad entries", p)
 	}
-	lines := strings.Join(WamrServing(ctx), "\n")
+	lines := strings.Join(WamrServing(ctx, Env{}), "\n")
 	for _, want := range []string{"wamr:interp: served by " + interp, "skipped: \"" + filepath.Join(dir, "missing"), "skipped: \"" + notIwasm} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("doctor lines lack %q:\n%s", want, lines)
@@ -123,14 +123,14 @@ func TestWamrServingWarnsAboutOtherTiers(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("RTWASM_IWASM", standInIwasm(t, dir, "multi-tier"))
 	t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.5'`))
-	lines := strings.Join(WamrServing(ctx), "\n")
+	lines := strings.Join(WamrServing(ctx, Env{}), "\n")
 	for _, want := range []string{"WARNING wamr:interp: its build also carries fast-jit, llvm-jit, multi-tier",
 		"WARNING wamr:fast-jit: its build also carries llvm-jit, multi-tier", "iwasm is 2.4.1 but wamrc is 2.4.5"} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("doctor lines lack %q:\n%s", want, lines)
 		}
 	}
-	if p := (wamrAOT{wamr{"aot"}}).Probe(ctx); !strings.Contains(p.Version, "WARNING: iwasm is 2.4.1 but wamrc is 2.4.5") {
+	if p := (wamrAOT{wamr{"aot", newWamrBuilt(Env{})}}).Probe(ctx); !strings.Contains(p.Version, "WARNING: iwasm is 2.4.1 but wamrc is 2.4.5") {
 		t.Errorf("wamr:aot probe does not report the mismatch: %+v", p)
 	}
 }
@@ -147,7 +147,7 @@ func TestWamrAOTKeyFollowsWamrc(t *testing.T) {
 	for _, v := range []string{"2.4.1", "2.4.5"} { // one path, two versions
 		t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `if [ "$1" = --version ]; then echo 'wamrc `+v+`'; exit 0; fi
 [ "$1" = -o ] && cp "$3" "$2"`))
-		out, err := (wamrAOT{wamr{"aot"}}).Prepare(ctx, a, filepath.Join(dir, "prepared"))
+		out, err := (wamrAOT{wamr{"aot", newWamrBuilt(Env{})}}).Prepare(ctx, a, filepath.Join(dir, "prepared"))
 		if err != nil {
 			t.Fatal(err)
 		}
