@@ -157,3 +157,44 @@ func TestWamrAOTKeyFollowsWamrc(t *testing.T) {
 		t.Errorf("wamrc 2.4.1 and 2.4.5 share the AOT file %s", outs[0])
 	}
 }
+
+// TestWamrUsesTheBuildsRtwasmMade: with RTWASM_IWASM and RTWASM_WAMRC unset,
+// the builds of go tool mage wamr serve each mode (the leanest one) and say
+// they were built here; set variables win; with neither, the reason names
+// RTWASM_WAMR_SRC.
+func TestWamrUsesTheBuildsRtwasmMade(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("PATH", "/usr/bin:/bin") // no iwasm or wamrc on PATH
+	t.Setenv("RTWASM_IWASM", "")
+	t.Setenv("RTWASM_WAMRC", "")
+	env := Env{}
+	for _, b := range []string{"multi-tier", "fast-jit", "interp"} {
+		env.WAMR = append(env.WAMR, toolchain.WAMRBuild{Mode: b, Path: standInIwasm(t, dir, b), LLVM: "none", BuiltHere: true})
+	}
+	env.WAMR = append(env.WAMR, toolchain.WAMRBuild{Mode: "wamrc", Path: writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.1'`)})
+	for _, r := range WAMR(env) {
+		p := r.Probe(ctx)
+		if !p.Available || !strings.Contains(p.Binary, "built here by go tool mage wamr") {
+			t.Errorf("%s: %+v, want a build made here", r.ID(), p)
+		}
+	}
+	if p := WAMR(env)[0].Probe(ctx); !strings.HasPrefix(p.Binary, filepath.Join(dir, "iwasm-interp")) {
+		t.Errorf("wamr:interp served by %s, want the interp build", p.Binary)
+	}
+	if p := WAMR(env)[4].Probe(ctx); !strings.Contains(p.Binary, filepath.Join(dir, "wamrc")) {
+		t.Errorf("wamr:aot compiles with %s, want the built wamrc", p.Binary)
+	}
+	given := standInIwasm(t, t.TempDir(), "fast-jit")
+	t.Setenv("RTWASM_IWASM", given)
+	if p := WAMR(env)[1].Probe(ctx); !strings.HasPrefix(p.Binary, given) || strings.Contains(p.Binary, "built here") {
+		t.Errorf("RTWASM_IWASM=%s set, but wamr:fast-jit is served by %s", given, p.Binary)
+	}
+	t.Setenv("RTWASM_IWASM", "")
+	none := Env{WAMRWhyNot: "none built yet: set RTWASM_WAMR_SRC …"}
+	for _, r := range WAMR(none) {
+		if p := r.Probe(ctx); p.Available || !strings.Contains(p.Reason, "RTWASM_WAMR_SRC") {
+			t.Errorf("%s without builds: %+v, want a reason naming RTWASM_WAMR_SRC", r.ID(), p)
+		}
+	}
+}
