@@ -31,7 +31,7 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 		fmt.Fprintf(w, "  %-13s %s — %s (%s)\n", t, p.Name, p.Version, p.Source)
 	}
 	env := runtimes.Env{EngineCache: filepath.Join(o.BuildDir, "engine-cache")}
-	env.WAMR, env.WAMRWhyNot = cachedWAMR(ctx, o)
+	env.WAMR = cachedWAMR(ctx, o)
 	runner, pure, err := BuildRunners(ctx, filepath.Join(o.BuildDir, "bin"), io.Discard)
 	if err != nil {
 		fmt.Fprintf(w, "runner: %v\n", err)
@@ -49,10 +49,10 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nWAMR "+toolchain.WAMRVersion+" built by go tool mage wamr ("+toolchain.WAMRSrcVar+"):")
-	if len(env.WAMR) == 0 {
-		fmt.Fprintf(w, "  none: %s\n", env.WAMRWhyNot)
+	if len(env.WAMR.Builds) == 0 {
+		fmt.Fprintf(w, "  none: %s\n", env.WAMR.WhyNot)
 	}
-	PrintWAMRBuilds(w, env.WAMR)
+	PrintWAMRBuilds(w, env.WAMR.Builds)
 	fmt.Fprintln(w, "\nWAMR builds serving each mode (RTWASM_IWASM, RTWASM_WAMRC, else the above):")
 	for _, line := range runtimes.WamrServing(ctx, env) {
 		fmt.Fprintf(w, "  %s\n", line)

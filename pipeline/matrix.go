@@ -244,7 +244,7 @@ func openRun(o run.Options, exps []string, b *Builds) (string, run.Manifest, err
 	dir, err := newRunDir(o.DataDir)
 	m := run.Manifest{RunID: filepath.Base(dir), Project: projectCommit(), Started: time.Now().UTC(),
 		Experiments: exps, Options: o, HostStart: host.Read(), Compilers: b.Compilers.Provenances(),
-		WAMRBuilds: b.Env.WAMR,
+		WAMRBuilds: b.Env.WAMR.List(),
 		Artifacts:  artifactRecords(b, o.Benchmarks)}
 	return dir, m, err
 }

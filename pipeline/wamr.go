@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -56,22 +57,22 @@ func BuildWAMR(ctx context.Context, o run.Options, modes []string, log io.Writer
 // cachedWAMR returns the WAMR builds already made for the selected
 // runtimes (never building: that is go tool mage wamr's step, which takes
 // minutes) and, when there are none, why.
-func cachedWAMR(ctx context.Context, o run.Options) ([]toolchain.WAMRBuild, string) {
+func cachedWAMR(ctx context.Context, o run.Options) *runtimes.WAMRBuilds {
 	cfg := WAMRConfig(o, io.Discard)
 	builds, err := toolchain.CachedWAMR(ctx, cfg)
 	if err != nil {
-		return nil, err.Error()
+		return &runtimes.WAMRBuilds{WhyNot: err.Error()}
 	}
 	builds = slices.DeleteFunc(builds, func(b toolchain.WAMRBuild) bool { // what RTWASM_IWASM / RTWASM_WAMRC replace
 		return os.Getenv(map[bool]string{true: "RTWASM_WAMRC", false: "RTWASM_IWASM"}[b.Mode == "wamrc"]) != ""
 	})
 	if len(builds) > 0 {
-		return builds, ""
+		return &runtimes.WAMRBuilds{Builds: builds}
 	}
 	if o.WAMRSrc == "" {
-		return nil, fmt.Sprintf("none built yet: set %s to the directory of its source archives (or go online), then go tool mage wamr", toolchain.WAMRSrcVar)
+		return &runtimes.WAMRBuilds{WhyNot: fmt.Sprintf("none built yet: set %s to the directory of its source archives (or go online), then go tool mage wamr", toolchain.WAMRSrcVar)}
 	}
-	return nil, fmt.Sprintf("none built yet from %s=%s: run go tool mage wamr", toolchain.WAMRSrcVar, o.WAMRSrc)
+	return &runtimes.WAMRBuilds{WhyNot: fmt.Sprintf("none built yet from %s=%s: run go tool mage wamr", toolchain.WAMRSrcVar, o.WAMRSrc)}
 }
 
 // PrintWAMRBuilds lists each built mode's binary, version and provenance.

@@ -47,7 +47,7 @@ func BenchmarkWAMRStartup(b *testing.B) {
 		if w.Mode == "interp" {
 			mode = 0
 		}
-		paths[name] = runtimes.WAMR(runtimes.Env{WAMR: []toolchain.WAMRBuild{w}})[mode]
+		paths[name] = runtimes.WAMR(runtimes.Env{WAMR: &runtimes.WAMRBuilds{Builds: []toolchain.WAMRBuild{w}}})[mode]
 	}
 	ns := map[string][]float64{}
 	for b.Loop() {

@@ -36,8 +36,12 @@ type wamrBuilt struct {
 }
 
 func newWamrBuilt(env Env) *wamrBuilt {
-	b := &wamrBuilt{whyNot: env.WAMRWhyNot}
-	for _, w := range env.WAMR {
+	b := &wamrBuilt{}
+	if env.WAMR == nil {
+		return b
+	}
+	b.whyNot = env.WAMR.WhyNot
+	for _, w := range env.WAMR.Builds {
 		if w.Mode == "wamrc" {
 			b.wamrc = &w
 		} else {

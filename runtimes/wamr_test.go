@@ -168,11 +168,11 @@ func TestWamrUsesTheBuildsRtwasmMade(t *testing.T) {
 	t.Setenv("PATH", "/usr/bin:/bin") // no iwasm or wamrc on PATH
 	t.Setenv("RTWASM_IWASM", "")
 	t.Setenv("RTWASM_WAMRC", "")
-	env := Env{}
+	env := Env{WAMR: &WAMRBuilds{}}
 	for _, b := range []string{"multi-tier", "fast-jit", "interp"} {
-		env.WAMR = append(env.WAMR, toolchain.WAMRBuild{Mode: b, Path: standInIwasm(t, dir, b), LLVM: "none", BuiltHere: true})
+		env.WAMR.Builds = append(env.WAMR.Builds, toolchain.WAMRBuild{Mode: b, Path: standInIwasm(t, dir, b), LLVM: "none", BuiltHere: true})
 	}
-	env.WAMR = append(env.WAMR, toolchain.WAMRBuild{Mode: "wamrc", Path: writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.1'`)})
+	env.WAMR.Builds = append(env.WAMR.Builds, toolchain.WAMRBuild{Mode: "wamrc", Path: writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.1'`)})
 	for _, r := range WAMR(env) {
 		p := r.Probe(ctx)
 		if !p.Available || !strings.Contains(p.Binary, "built here by go tool mage wamr") {
@@ -191,7 +191,7 @@ func TestWamrUsesTheBuildsRtwasmMade(t *testing.T) {
 		t.Errorf("RTWASM_IWASM=%s set, but wamr:fast-jit is served by %s", given, p.Binary)
 	}
 	t.Setenv("RTWASM_IWASM", "")
-	none := Env{WAMRWhyNot: "none built yet: set RTWASM_WAMR_SRC …"}
+	none := Env{WAMR: &WAMRBuilds{WhyNot: "none built yet: set RTWASM_WAMR_SRC …"}}
 	for _, r := range WAMR(none) {
 		if p := r.Probe(ctx); p.Available || !strings.Contains(p.Reason, "RTWASM_WAMR_SRC") {
 			t.Errorf("%s without builds: %+v, want a reason naming RTWASM_WAMR_SRC", r.ID(), p)
