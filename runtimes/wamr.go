@@ -175,7 +175,7 @@ func (b *wamrBuilt) probe(ctx context.Context) (builds []iwasmBuild, bad []strin
 			bad = append(bad, fmt.Sprintf("%s (built by go tool mage wamr): %v", w.Path, err))
 			continue
 		}
-		ib.built = fmt.Sprintf("built here by go tool mage wamr; %s; cmake %s", w.LLVM, strings.Join(w.CMakeFlags, " "))
+		ib.built = "built here by go tool mage wamr; LLVM: " + w.LLVM
 		builds = append(builds, ib)
 	}
 	if len(builds) == 0 {
@@ -233,6 +233,9 @@ func WamrServing(ctx context.Context, env Env) []string {
 
 // otherJITs lists the JIT tiers b has besides mode.
 func (b iwasmBuild) otherJITs(mode string) []string {
+	if mode == "multi-tier" { // it runs both JITs
+		return nil
+	}
 	var extra []string
 	for _, t := range jitTiers {
 		if t != mode && b.has(t) {

@@ -489,7 +489,11 @@ func buildMode(ctx context.Context, cfg WAMRConfig, tools wamrTools, src wamrSrc
 	if err := runCMake(ctx, cfg, m, []string{"--build", dir, "--target", m.Program, "-j", fmt.Sprint(cfg.Jobs)}); err != nil {
 		return WAMRBuild{}, err
 	}
-	return installMode(ctx, cfg, tools, m, dir, WAMRBuild{Mode: m.Name, CMakeFlags: flags, LLVM: llvmNote,
+	var recorded []string // the private work directory is gone once the build is cached
+	for _, f := range flags {
+		recorded = append(recorded, strings.ReplaceAll(f, work, "<work>"))
+	}
+	return installMode(ctx, cfg, tools, m, dir, WAMRBuild{Mode: m.Name, CMakeFlags: recorded, LLVM: llvmNote,
 		Source: src.source, BuiltHere: true, Seconds: time.Since(start).Seconds()})
 }
 
