@@ -199,14 +199,19 @@ func WAMRModeNames() []string {
 // wamrRoot is the cache directory of the pinned release's builds.
 func (c WAMRConfig) wamrRoot() string { return filepath.Join(c.CacheDir, "wamr-"+WAMRVersion) }
 
+// setUp fills in the defaults and returns the chosen modes.
+func (c *WAMRConfig) setUp() ([]WAMRMode, error) {
+	if err := c.defaults(); err != nil {
+		return nil, err
+	}
+	return c.modes()
+}
+
 // CachedWAMR returns the modes already built for the current key (sources,
 // flags, compiler, CMake and LLVM versions), building nothing. A mode whose
 // key cannot be computed (cmake missing) is simply absent.
 func CachedWAMR(ctx context.Context, cfg WAMRConfig) ([]WAMRBuild, error) {
-	if err := cfg.defaults(); err != nil {
-		return nil, err
-	}
-	modes, err := cfg.modes()
+	modes, err := cfg.setUp()
 	if err != nil {
 		return nil, err
 	}
@@ -228,10 +233,7 @@ func CachedWAMR(ctx context.Context, cfg WAMRConfig) ([]WAMRBuild, error) {
 // moved into the cache only once its binary runs, so a failed or
 // interrupted build leaves nothing behind.
 func BuildWAMR(ctx context.Context, cfg WAMRConfig) ([]WAMRBuild, error) {
-	if err := cfg.defaults(); err != nil {
-		return nil, err
-	}
-	modes, err := cfg.modes()
+	modes, err := cfg.setUp()
 	if err != nil {
 		return nil, err
 	}
