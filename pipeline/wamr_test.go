@@ -125,3 +125,27 @@ func TestWAMRVerdictJudgesClaims(t *testing.T) {
 		t.Error("no WAMR claim was judged")
 	}
 }
+
+// TestWAMRSrcAndModesFromOptions: RTWASM_WAMR_SRC must be a directory, and
+// only the WAMR modes the selected runtimes need (and no variable names)
+// are built.
+func TestWAMRSrcAndModesFromOptions(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "missing")
+	if _, err := ParseOptions(func(k string) string { return map[string]string{toolchain.WAMRSrcVar: bad}[k] }); err == nil ||
+		!strings.Contains(err.Error(), toolchain.WAMRSrcVar) {
+		t.Errorf("RTWASM_WAMR_SRC=%s: error %v, want one naming the variable", bad, err)
+	}
+	t.Setenv("RTWASM_IWASM", "")
+	t.Setenv("RTWASM_WAMRC", "")
+	o := run.Options{Runtimes: []string{"native:glibc", "wamr:aot", "wamr:llvm-jit"}}
+	if got, want := WAMRModesFor(o), []string{"wamrc", "interp", "llvm-jit"}; !slices.Equal(got, want) {
+		t.Errorf("modes %v, want %v", got, want)
+	}
+	t.Setenv("RTWASM_IWASM", "/opt/iwasm")
+	if got, want := WAMRModesFor(o), []string{"wamrc"}; !slices.Equal(got, want) {
+		t.Errorf("with RTWASM_IWASM set: modes %v, want %v", got, want)
+	}
+	if got := WAMRModesFor(run.Options{Runtimes: []string{"wazero:interp"}}); len(got) > 0 {
+		t.Errorf("no WAMR runtime selected, yet modes %v", got)
+	}
+}
