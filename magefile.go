@@ -42,7 +42,8 @@ func loadOptions() (err error) {
 }
 
 // Toolchain finds (downloading or installing where it may) the WASI, glibc
-// and musl C compilers and prints their provenance.
+// and musl C compilers and prints their provenance, then builds the WAMR
+// modes the selected runtimes need (see wamr) unless RTWASM_IWASM names builds.
 func Toolchain(ctx context.Context) error {
 	mg.Deps(loadOptions)
 	set, err := toolchain.Resolve(ctx, toolchain.Config{CacheDir: opts.CacheDir, Log: os.Stdout}, toolchain.Targets...)
@@ -55,6 +56,7 @@ func Toolchain(ctx context.Context) error {
 			fmt.Printf("              note: %s\n", p.Note)
 		}
 	}
+	mg.CtxDeps(ctx, wamrForRuns) // magefile_wamr.go
 	return nil
 }
 
@@ -62,6 +64,7 @@ func Toolchain(ctx context.Context) error {
 // runtimes need, plus the runner program; unchanged inputs compile nothing.
 func Build(ctx context.Context) (err error) {
 	mg.Deps(loadOptions)
+	mg.CtxDeps(ctx, wamrForRuns) // magefile_wamr.go
 	builds, err = pipeline.Build(interruptible(ctx), opts, os.Stdout)
 	return err
 }

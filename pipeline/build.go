@@ -105,6 +105,7 @@ func Build(ctx context.Context, o run.Options, log io.Writer) (*Builds, error) {
 	b := &Builds{Dataset: o.Dataset, Compilers: toolchain.Set{}, Artifacts: map[string]toolchain.Artifact{},
 		Prepared: map[string]string{}, Failures: map[string]error{}, probes: &probeCache{m: map[runtimes.Runtime]runtimes.Probe{}}}
 	b.Env.EngineCache = filepath.Join(buildDir, "engine-cache")
+	b.Env.WAMR = cachedWAMR(ctx, o)
 	if b.Env.Runner, b.Env.PureRunner, err = BuildRunners(ctx, filepath.Join(buildDir, "bin"), log); err != nil {
 		fmt.Fprintf(log, "build: %v\n", err)
 	}

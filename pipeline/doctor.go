@@ -32,6 +32,7 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 		fmt.Fprintf(w, "  %-13s %s — %s (%s)\n", t, p.Name, p.Version, p.Source)
 	}
 	env := runtimes.Env{EngineCache: filepath.Join(o.BuildDir, "engine-cache")}
+	env.WAMR = cachedWAMR(ctx, o)
 	runner, pure, err := BuildRunners(ctx, filepath.Join(o.BuildDir, "bin"), io.Discard)
 	if err != nil {
 		fmt.Fprintf(w, "runner: %v\n", err)
@@ -48,8 +49,13 @@ func Doctor(ctx context.Context, o run.Options, w io.Writer) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.ID(), r.ColdStart(), state)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nWAMR builds (RTWASM_IWASM, RTWASM_WAMRC):")
-	for _, line := range runtimes.WamrServing(ctx) {
+	fmt.Fprintln(w, "\nWAMR "+toolchain.WAMRVersion+" built by go tool mage wamr ("+toolchain.WAMRSrcVar+"):")
+	if len(env.WAMR.Builds) == 0 {
+		fmt.Fprintf(w, "  none: %s\n", env.WAMR.WhyNot)
+	}
+	PrintWAMRBuilds(w, env.WAMR.Builds)
+	fmt.Fprintln(w, "\nWAMR builds serving each mode (RTWASM_IWASM, RTWASM_WAMRC, else the above):")
+	for _, line := range runtimes.WamrServing(ctx, env) {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	printHost(w, host.Read())

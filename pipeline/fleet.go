@@ -180,6 +180,7 @@ func FleetOptions(o run.Options, dir string) (run.Options, []string, error) {
 	}
 	r := m.Options
 	r.DataDir, r.BuildDir, r.CacheDir, r.Reference = filepath.Dir(dir), o.BuildDir, o.CacheDir, o.Reference
+	r.WAMRSrc = o.WAMRSrc
 	return r, m.Experiments, nil
 }
 

@@ -257,7 +257,8 @@ func openRun(o run.Options, exps []string, b *Builds) (string, run.Manifest, err
 	dir, err := newRunDir(o.DataDir)
 	m := run.Manifest{RunID: filepath.Base(dir), Project: projectCommit(), Started: time.Now().UTC(),
 		Experiments: exps, Options: o, HostStart: host.ReadFor(o.CPUs), Compilers: b.Compilers.Provenances(),
-		Artifacts: artifactRecords(b, o.Benchmarks)}
+		WAMRBuilds: b.Env.WAMR.List(),
+		Artifacts:  artifactRecords(b, o.Benchmarks)}
 	return dir, m, err
 }
 

@@ -53,8 +53,9 @@ var EnvVars = map[string]string{
 	"RTWASM_RUN":            "id of the run under RTWASM_DATA that report renders, or latest (default: the run just made, else latest)",
 	"RTWASM_VERIFY":         "reference (dumps equal the reference files) or cross (every runtime's dump equals native:glibc's, at any dataset; default reference)",
 	"RTWASM_REFERENCE":      "reference dumps for verify (default ../shared/polybench/reference/<DATASET> if present, else kernels/reference/<DATASET>)",
-	"RTWASM_IWASM":          "WAMR iwasm builds, separated by commas or colons; each wamr mode runs on the build with the fewest other modes (default: iwasm on PATH)",
-	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: wamrc on PATH)",
+	"RTWASM_IWASM":          "WAMR iwasm builds, separated by commas or colons; each wamr mode runs on the build with the fewest other modes (default: the builds of go tool mage wamr, else iwasm on PATH)",
+	"RTWASM_WAMRC":          "WAMR's AOT compiler wamrc for wamr:aot (default: the one go tool mage wamr built, else wamrc on PATH)",
+	"RTWASM_WAMR_SRC":       "directory holding WAMR 2.4.5's source archives (wasm-micro-runtime-WAMR-2.4.5, asmjit, simde .tar.gz) for go tool mage wamr on offline hosts (default: download them from GitHub)",
 	"RTWASM_WASMER":         "the Wasmer CLI for wasmer:* (default: wasmer on PATH)",
 	"RTWASM_WASMTIME":       "the Wasmtime CLI for wasmtime-cli:* (default: wasmtime on PATH)",
 
@@ -114,6 +115,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 			return o, err
 		}
 	}
+	if o.WAMRSrc, err = parseWAMRSrc(getenv(toolchain.WAMRSrcVar)); err != nil {
+		return o, err
+	}
 	if o.Verify = orDefault(getenv("RTWASM_VERIFY"), VerifyReference); !slices.Contains([]string{VerifyReference, VerifyCross}, o.Verify) {
 		return o, fmt.Errorf("unknown RTWASM_VERIFY %q; valid: %s, %s", o.Verify, VerifyReference, VerifyCross)
 	}
@@ -170,6 +174,21 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// parseWAMRSrc makes RTWASM_WAMR_SRC absolute and refuses what is not a directory.
+func parseWAMRSrc(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(v)
+	if err != nil {
+		return "", err
+	}
+	if info, err := os.Stat(abs); err != nil || !info.IsDir() {
+		return "", fmt.Errorf("%s=%q is not a directory; it must be the directory holding WAMR %s's three source archives (e.g. ../shared/wamr-src), or unset to download them", toolchain.WAMRSrcVar, v, toolchain.WAMRVersion)
+	}
+	return abs, nil
 }
 
 // checkEnvNames rejects RTWASM_* variables that are not options (typos).
@@ -241,6 +260,7 @@ func ResumeOptions(o run.Options) (run.Options, []string, error) {
 	r := m.Options
 	// The id, not "latest": the link may move while the run is completed.
 	r.Resume, r.DataDir, r.BuildDir, r.CacheDir, r.Reference = filepath.Base(dir), o.DataDir, o.BuildDir, o.CacheDir, o.Reference
+	r.WAMRSrc = o.WAMRSrc
 	return r, m.Experiments, nil
 }
 

@@ -18,7 +18,7 @@ func Registry(env runtimes.Env) []runtimes.Runtime {
 		runtimes.Runner(env),
 		runtimes.WasmtimeCLI(),
 		runtimes.Node(),
-		runtimes.WAMR(),
+		runtimes.WAMR(env),
 		runtimes.Wasmer(),
 		container.Docker(),
 		container.Runc(),

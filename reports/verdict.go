@@ -34,7 +34,7 @@ const (
 	seriesNative      = "native:glibc"
 	seriesWasmtimeCLI = "wasmtime-cli:cranelift"
 	seriesWasmtimeEmb = "wasmtime:cranelift"
-	wamrMissing       = "WAMR not installed (RTWASM_IWASM)"
+	wamrMissing       = "WAMR not installed (RTWASM_WAMR_SRC + go tool mage wamr, or RTWASM_IWASM)"
 )
 
 // claimMargin is the equivalence margin of "similar" (start-up independent

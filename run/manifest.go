@@ -30,6 +30,7 @@ type Manifest struct {
 	HostStart   host.State             `json:"host_start"`
 	HostEnd     host.State             `json:"host_end"`
 	Compilers   []toolchain.Provenance `json:"compilers"`
+	WAMRBuilds  []toolchain.WAMRBuild  `json:"wamr_builds,omitempty"` // the WAMR modes rtwasm built (go tool mage wamr)
 	Runtimes    []RuntimeInfo          `json:"runtimes"`
 	Artifacts   []ArtifactRecord       `json:"artifacts"`
 	Hosts       []HostRecord           `json:"hosts,omitempty"`       // fleet runs: each shard attempt's host, at start and end

@@ -37,6 +37,7 @@ type Options struct {
 	DataDir       string                     `json:"-"`
 	BuildDir      string                     `json:"-"`
 	CacheDir      string                     `json:"-"`
+	WAMRSrc       string                     `json:"-"` // RTWASM_WAMR_SRC: WAMR's source archives; "" downloads them
 	Reference     string                     `json:"-"`
 	Verify        string                     `json:"-"` // reference | cross
 }

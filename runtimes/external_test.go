@@ -23,7 +23,7 @@ func readFixture(t *testing.T, name string) string {
 
 // externalRuntimes are the runtimes that run an external CLI.
 func externalRuntimes() []Runtime {
-	return slices.Concat(WAMR(), Wasmer(), WasmtimeCLI())
+	return slices.Concat(WAMR(Env{}), Wasmer(), WasmtimeCLI())
 }
 
 func TestExternalCLIsMissingSayWhy(t *testing.T) {
@@ -40,7 +40,7 @@ func TestExternalCLIsMissingSayWhy(t *testing.T) {
 			t.Errorf("%s ran without its binary: %+v", r.ID(), res)
 		}
 	}
-	if p := (wamr{"fast-jit"}).Probe(context.Background()); !strings.Contains(p.Reason, "--fast-jit") {
+	if p := (wamr{"fast-jit", newWamrBuilt(Env{})}).Probe(context.Background()); !strings.Contains(p.Reason, "--fast-jit") {
 		t.Errorf("reason %q does not say which build wamr:fast-jit needs", p.Reason)
 	}
 }
@@ -111,7 +111,7 @@ func TestWamrWithStandInBuilds(t *testing.T) {
 	t.Setenv("RTWASM_IWASM", multiTier+","+fastJIT+":"+interp)
 	args := []string{"--iterations", "0"}
 	for mode, want := range map[string]string{"interp": interp, "fast-jit": fastJIT, "llvm-jit": multiTier, "multi-tier": multiTier} {
-		w := wamr{mode}
+		w := wamr{mode, newWamrBuilt(Env{})}
 		p := w.Probe(ctx)
 		if !p.Available || !strings.HasPrefix(p.Binary, want+" (iwasm 2.4.1; modes: ") || p.Version != "iwasm 2.4.1" {
 			t.Errorf("%s: probe %+v, want the build %s", w.ID(), p, want)
@@ -120,7 +120,7 @@ func TestWamrWithStandInBuilds(t *testing.T) {
 		wantArgv(t, w.Run(ctx, "k.wasm", args), wamrArgv(want, mode, "k.wasm", args))
 	}
 	t.Setenv("RTWASM_IWASM", interp)
-	if p := (wamr{"fast-jit"}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "no iwasm build has --fast-jit") {
+	if p := (wamr{"fast-jit", newWamrBuilt(Env{})}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "no iwasm build has --fast-jit") {
 		t.Errorf("wamr:fast-jit on an interpreter-only build: %+v", p)
 	}
 }
@@ -133,7 +133,7 @@ func TestWamrAOTWithStandIns(t *testing.T) {
 	t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `if [ "$1" = --version ]; then echo 'wamrc 2.4.1'; exit 0; fi
 echo "$@" >> '`+log+`'
 [ "$1" = -o ] && cp "$3" "$2"`))
-	w := wamrAOT{wamr{"aot"}}
+	w := wamrAOT{wamr{"aot", newWamrBuilt(Env{})}}
 	p := w.Probe(ctx)
 	if !p.Available || !strings.Contains(p.Version, "wamrc 2.4.1") || !strings.HasPrefix(p.Binary, filepath.Join(dir, "iwasm-interp")) {
 		t.Fatalf("probe %+v, want the interpreter build and wamrc named", p)

@@ -88,4 +88,22 @@ type Env struct {
 	Runner      string // the rtwasm-run executable (embedded engines), with cgo and Wasmtime
 	PureRunner  string // rtwasm-run in pure Go, for the engines that need no cgo; "": Runner serves all
 	EngineCache string // where engines keep compilation caches
+	// WAMR are the iwasm and wamrc builds of `go tool mage wamr`, used when
+	// RTWASM_IWASM or RTWASM_WAMRC is unset (nil: none). A pointer keeps Env
+	// comparable: runtimes that hold it are map keys.
+	WAMR *WAMRBuilds
+}
+
+// WAMRBuilds are the builds rtwasm made of WAMR, and why there are none.
+type WAMRBuilds struct {
+	Builds []toolchain.WAMRBuild
+	WhyNot string // for the unavailable rows
+}
+
+// List returns the builds; none for a nil w.
+func (w *WAMRBuilds) List() []toolchain.WAMRBuild {
+	if w == nil {
+		return nil
+	}
+	return w.Builds
 }

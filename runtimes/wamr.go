@@ -23,7 +23,41 @@ import (
 // and in JIT builds --interp is the classic, not the fast, interpreter. So
 // RTWASM_IWASM may list several builds, and each mode runs on the build with
 // the fewest other modes; the row's Binary names it.
-type wamr struct{ mode string }
+type wamr struct {
+	mode  string
+	built *wamrBuilt // never nil; a pointer keeps wamr comparable (probe caches key on runtimes)
+}
+
+// wamrBuilt are the builds rtwasm made itself (toolchain.BuildWAMR).
+type wamrBuilt struct {
+	iwasm  []toolchain.WAMRBuild
+	wamrc  *toolchain.WAMRBuild
+	whyNot string // why there are none
+}
+
+func newWamrBuilt(env Env) *wamrBuilt {
+	b := &wamrBuilt{}
+	if env.WAMR == nil {
+		return b
+	}
+	b.whyNot = env.WAMR.WhyNot
+	for _, w := range env.WAMR.Builds {
+		if w.Mode == "wamrc" {
+			b.wamrc = &w
+		} else {
+			b.iwasm = append(b.iwasm, w)
+		}
+	}
+	return b
+}
+
+// hint adds to an "iwasm not found" error how rtwasm could build it.
+func (b *wamrBuilt) hint() string {
+	if b.whyNot != "" {
+		return "; or let go tool mage wamr build WAMR " + toolchain.WAMRVersion + ": " + b.whyNot
+	}
+	return "; or set " + toolchain.WAMRSrcVar + " to the directory of WAMR " + toolchain.WAMRVersion + "'s source archives (or go online) and run go tool mage wamr"
+}
 
 // wamrAOT runs modules compiled ahead of time by wamrc in the build step.
 type wamrAOT struct{ wamr }
@@ -46,9 +80,11 @@ var wamrBuildHints = map[string]string{
 	"aot":        "a WAMR build (AOT loading is on by default)",
 }
 
-// WAMR returns the modes of WAMR\'s iwasm (and wamrc for AOT).
-func WAMR() []Runtime {
-	return []Runtime{wamr{"interp"}, wamr{"fast-jit"}, wamr{"llvm-jit"}, wamr{"multi-tier"}, wamrAOT{wamr{"aot"}}}
+// WAMR returns the modes of WAMR's iwasm (and wamrc for AOT); env.WAMR
+// serves them when RTWASM_IWASM and RTWASM_WAMRC are unset.
+func WAMR(env Env) []Runtime {
+	b := newWamrBuilt(env)
+	return []Runtime{wamr{"interp", b}, wamr{"fast-jit", b}, wamr{"llvm-jit", b}, wamr{"multi-tier", b}, wamrAOT{wamr{"aot", b}}}
 }
 
 func (w wamr) ID() string               { return "wamr:" + w.mode }
@@ -83,7 +119,7 @@ func wamrArgv(iwasm, mode, module string, args []string) []string {
 
 // build returns the iwasm build that serves w's mode.
 func (w wamr) build(ctx context.Context) (iwasmBuild, error) {
-	builds, bad, err := iwasmBuilds(ctx, w.mode)
+	builds, bad, err := w.iwasmBuilds(ctx)
 	if err != nil {
 		return iwasmBuild{}, err
 	}
@@ -94,14 +130,17 @@ func (w wamr) build(ctx context.Context) (iwasmBuild, error) {
 	return b, err
 }
 
-// iwasmBuilds probes every build RTWASM_IWASM lists (or iwasm on PATH). An
-// entry that is not an executable iwasm is skipped and named in bad: it
-// disables only itself.
-func iwasmBuilds(ctx context.Context, mode string) (builds []iwasmBuild, bad []string, err error) {
-	hint := wamrBuildHints[mode] + "; several builds may be listed, separated by commas"
+// iwasmBuilds probes every build RTWASM_IWASM lists (or, when it is unset,
+// the builds rtwasm made, else iwasm on PATH). An entry that is not an
+// executable iwasm is skipped and named in bad: it disables only itself.
+func (w wamr) iwasmBuilds(ctx context.Context) (builds []iwasmBuild, bad []string, err error) {
+	hint := wamrBuildHints[w.mode] + "; several builds may be listed, separated by commas"
 	value := strings.TrimSpace(os.Getenv("RTWASM_IWASM"))
+	if value == "" && len(w.built.iwasm) > 0 {
+		return w.built.probe(ctx)
+	}
 	if value == "" {
-		paths, err := toolPaths("RTWASM_IWASM", "iwasm", hint)
+		paths, err := toolPaths("RTWASM_IWASM", "iwasm", hint+w.built.hint())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -128,6 +167,23 @@ func iwasmBuilds(ctx context.Context, mode string) (builds []iwasmBuild, bad []s
 	return builds, bad, nil
 }
 
+// probe probes the builds rtwasm made; one that no longer runs is bad.
+func (b *wamrBuilt) probe(ctx context.Context) (builds []iwasmBuild, bad []string, err error) {
+	for _, w := range b.iwasm {
+		ib, err := probeIwasm(ctx, w.Path)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s (built by go tool mage wamr): %v", w.Path, err))
+			continue
+		}
+		ib.built = "built here by go tool mage wamr; LLVM: " + w.LLVM
+		builds = append(builds, ib)
+	}
+	if len(builds) == 0 {
+		return nil, bad, fmt.Errorf("no usable iwasm built by go tool mage wamr (%s); remove them and run go tool mage wamr again", strings.Join(bad, "; "))
+	}
+	return builds, bad, nil
+}
+
 // jitTiers are the JIT modes a build may carry besides the one it serves.
 var jitTiers = []string{"fast-jit", "llvm-jit", "multi-tier"}
 
@@ -136,12 +192,13 @@ var jitTiers = []string{"fast-jit", "llvm-jit", "multi-tier"}
 // start-up may then include them: a build with LLVM JIT starts LLVM
 // whatever mode runs), when entries are unusable, and when iwasm's and
 // wamrc's versions differ. For doctor.
-func WamrServing(ctx context.Context) []string {
+func WamrServing(ctx context.Context, env Env) []string {
 	var lines []string
 	var iwasmVersion string
-	for _, r := range WAMR() {
+	for _, r := range WAMR(env) {
 		mode := strings.TrimPrefix(r.ID(), "wamr:")
-		builds, bad, err := iwasmBuilds(ctx, mode)
+		w := wamr{mode, newWamrBuilt(env)}
+		builds, bad, err := w.iwasmBuilds(ctx)
 		for _, b := range bad {
 			lines = append(lines, fmt.Sprintf("WARNING %s: RTWASM_IWASM entry skipped: %s", r.ID(), b))
 		}
@@ -160,7 +217,13 @@ func WamrServing(ctx context.Context) []string {
 			lines = append(lines, fmt.Sprintf("WARNING %s: its build also carries %s; add a leaner build to RTWASM_IWASM", r.ID(), strings.Join(extra, ", ")))
 		}
 	}
-	if _, wamrcVersion, err := findWamrc(ctx); err == nil && iwasmVersion != "" {
+	wamrc, wamrcVersion, err := wamr{"aot", newWamrBuilt(env)}.findWamrc(ctx)
+	if err != nil {
+		lines = append(lines, "wamr:aot: no AOT compiler: "+err.Error())
+	} else {
+		lines = append(lines, "wamr:aot: modules compiled by "+wamrc+" ("+wamrcVersion+")")
+	}
+	if err == nil && iwasmVersion != "" {
 		if msg := wamrVersionMismatch(iwasmVersion, wamrcVersion); msg != "" {
 			lines = append(lines, "WARNING wamr:aot: "+msg)
 		}
@@ -170,6 +233,9 @@ func WamrServing(ctx context.Context) []string {
 
 // otherJITs lists the JIT tiers b has besides mode.
 func (b iwasmBuild) otherJITs(mode string) []string {
+	if mode == "multi-tier" { // it runs both JITs
+		return nil
+	}
 	var extra []string
 	for _, t := range jitTiers {
 		if t != mode && b.has(t) {
@@ -202,10 +268,15 @@ type iwasmBuild struct {
 	path    string
 	version string
 	modes   []string
+	built   string // how rtwasm built it; "" for a build it was given
 }
 
 func (b iwasmBuild) String() string {
-	return fmt.Sprintf("%s (%s; modes: %s)", b.path, b.version, strings.Join(b.modes, ", "))
+	s := fmt.Sprintf("%s (%s; modes: %s", b.path, b.version, strings.Join(b.modes, ", "))
+	if b.built != "" {
+		s += "; " + b.built
+	}
+	return s + ")"
 }
 
 func (b iwasmBuild) has(mode string) bool { return slices.Contains(b.modes, mode) }
@@ -283,7 +354,7 @@ func (w wamrAOT) Probe(ctx context.Context) Probe {
 	if !p.Available {
 		return p
 	}
-	wamrc, version, err := findWamrc(ctx)
+	wamrc, version, err := w.findWamrc(ctx)
 	if err != nil {
 		return Probe{Reason: err.Error()}
 	}
@@ -297,7 +368,7 @@ func (w wamrAOT) Probe(ctx context.Context) Probe {
 
 // Prepare compiles the .wasm with wamrc, once per module and wamrc build.
 func (w wamrAOT) Prepare(ctx context.Context, wasm toolchain.Artifact, dir string) (string, error) {
-	wamrc, version, err := findWamrc(ctx)
+	wamrc, version, err := w.findWamrc(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -339,10 +410,12 @@ func wamrcTarget() string {
 	return runtime.GOARCH + " " + model
 }
 
-// findWamrc locates WAMR's AOT compiler and its version.
-func findWamrc(ctx context.Context) (path, version string, err error) {
-	path, err = toolPath("RTWASM_WAMRC", "wamrc", "WAMR's AOT compiler (wamr-compiler/, the same WAMR version as iwasm)")
-	if err != nil {
+// findWamrc locates WAMR's AOT compiler (RTWASM_WAMRC, else the one rtwasm
+// built, else wamrc on PATH) and its version.
+func (w wamr) findWamrc(ctx context.Context) (path, version string, err error) {
+	if os.Getenv("RTWASM_WAMRC") == "" && w.built.wamrc != nil {
+		path = w.built.wamrc.Path
+	} else if path, err = toolPath("RTWASM_WAMRC", "wamrc", "WAMR's AOT compiler (wamr-compiler/, the same WAMR version as iwasm)"+w.built.hint()); err != nil {
 		return "", "", err
 	}
 	out, err := toolOutput(ctx, path, "--version")

@@ -102,13 +102,13 @@ func TestWamrBadEntryDisablesOnlyItself(t *testing.T) {
 	interp := standInIwasm(t, dir, "interp")
 	notIwasm := writeStandIn(t, dir, "not-iwasm", "echo hello")
 	t.Setenv("RTWASM_IWASM", filepath.Join(dir, "missing")+","+notIwasm+","+interp)
-	if p := (wamr{"interp"}).Probe(ctx); !p.Available || !strings.HasPrefix(p.Binary, interp) {
+	if p := (wamr{"interp", newWamrBuilt(Env{})}).Probe(ctx); !p.Available || !strings.HasPrefix(p.Binary, interp) {
 		t.Fatalf("wamr:interp with one good build among bad entries: %+v", p)
 	}
-	if p := (wamr{"fast-jit"}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "unusable RTWASM_IWASM entries") {
+	if p := (wamr{"fast-jit", newWamrBuilt(Env{})}).Probe(ctx); p.Available || !strings.Contains(p.Reason, "unusable RTWASM_IWASM entries") {
 		t.Errorf("wamr:fast-jit: %+v, want unavailable naming the bad entries", p)
 	}
-	lines := strings.Join(WamrServing(ctx), "\n")
+	lines := strings.Join(WamrServing(ctx, Env{}), "\n")
 	for _, want := range []string{"wamr:interp: served by " + interp, "skipped: \"" + filepath.Join(dir, "missing"), "skipped: \"" + notIwasm} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("doctor lines lack %q:\n%s", want, lines)
@@ -123,14 +123,14 @@ func TestWamrServingWarnsAboutOtherTiers(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("RTWASM_IWASM", standInIwasm(t, dir, "multi-tier"))
 	t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.5'`))
-	lines := strings.Join(WamrServing(ctx), "\n")
+	lines := strings.Join(WamrServing(ctx, Env{}), "\n")
 	for _, want := range []string{"WARNING wamr:interp: its build also carries fast-jit, llvm-jit, multi-tier",
 		"WARNING wamr:fast-jit: its build also carries llvm-jit, multi-tier", "iwasm is 2.4.1 but wamrc is 2.4.5"} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("doctor lines lack %q:\n%s", want, lines)
 		}
 	}
-	if p := (wamrAOT{wamr{"aot"}}).Probe(ctx); !strings.Contains(p.Version, "WARNING: iwasm is 2.4.1 but wamrc is 2.4.5") {
+	if p := (wamrAOT{wamr{"aot", newWamrBuilt(Env{})}}).Probe(ctx); !strings.Contains(p.Version, "WARNING: iwasm is 2.4.1 but wamrc is 2.4.5") {
 		t.Errorf("wamr:aot probe does not report the mismatch: %+v", p)
 	}
 }
@@ -147,7 +147,7 @@ func TestWamrAOTKeyFollowsWamrc(t *testing.T) {
 	for _, v := range []string{"2.4.1", "2.4.5"} { // one path, two versions
 		t.Setenv("RTWASM_WAMRC", writeStandIn(t, dir, "wamrc", `if [ "$1" = --version ]; then echo 'wamrc `+v+`'; exit 0; fi
 [ "$1" = -o ] && cp "$3" "$2"`))
-		out, err := (wamrAOT{wamr{"aot"}}).Prepare(ctx, a, filepath.Join(dir, "prepared"))
+		out, err := (wamrAOT{wamr{"aot", newWamrBuilt(Env{})}}).Prepare(ctx, a, filepath.Join(dir, "prepared"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,5 +155,46 @@ func TestWamrAOTKeyFollowsWamrc(t *testing.T) {
 	}
 	if outs[0] == outs[1] {
 		t.Errorf("wamrc 2.4.1 and 2.4.5 share the AOT file %s", outs[0])
+	}
+}
+
+// TestWamrUsesTheBuildsRtwasmMade: with RTWASM_IWASM and RTWASM_WAMRC unset,
+// the builds of go tool mage wamr serve each mode (the leanest one) and say
+// they were built here; set variables win; with neither, the reason names
+// RTWASM_WAMR_SRC.
+func TestWamrUsesTheBuildsRtwasmMade(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("PATH", "/usr/bin:/bin") // no iwasm or wamrc on PATH
+	t.Setenv("RTWASM_IWASM", "")
+	t.Setenv("RTWASM_WAMRC", "")
+	env := Env{WAMR: &WAMRBuilds{}}
+	for _, b := range []string{"multi-tier", "fast-jit", "interp"} {
+		env.WAMR.Builds = append(env.WAMR.Builds, toolchain.WAMRBuild{Mode: b, Path: standInIwasm(t, dir, b), LLVM: "none", BuiltHere: true})
+	}
+	env.WAMR.Builds = append(env.WAMR.Builds, toolchain.WAMRBuild{Mode: "wamrc", Path: writeStandIn(t, dir, "wamrc", `echo 'wamrc 2.4.1'`)})
+	for _, r := range WAMR(env) {
+		p := r.Probe(ctx)
+		if !p.Available || !strings.Contains(p.Binary, "built here by go tool mage wamr") {
+			t.Errorf("%s: %+v, want a build made here", r.ID(), p)
+		}
+	}
+	if p := WAMR(env)[0].Probe(ctx); !strings.HasPrefix(p.Binary, filepath.Join(dir, "iwasm-interp")) {
+		t.Errorf("wamr:interp served by %s, want the interp build", p.Binary)
+	}
+	if p := WAMR(env)[4].Probe(ctx); !strings.Contains(p.Binary, filepath.Join(dir, "wamrc")) {
+		t.Errorf("wamr:aot compiles with %s, want the built wamrc", p.Binary)
+	}
+	given := standInIwasm(t, t.TempDir(), "fast-jit")
+	t.Setenv("RTWASM_IWASM", given)
+	if p := WAMR(env)[1].Probe(ctx); !strings.HasPrefix(p.Binary, given) || strings.Contains(p.Binary, "built here") {
+		t.Errorf("RTWASM_IWASM=%s set, but wamr:fast-jit is served by %s", given, p.Binary)
+	}
+	t.Setenv("RTWASM_IWASM", "")
+	none := Env{WAMR: &WAMRBuilds{WhyNot: "none built yet: set RTWASM_WAMR_SRC …"}}
+	for _, r := range WAMR(none) {
+		if p := r.Probe(ctx); p.Available || !strings.Contains(p.Reason, "RTWASM_WAMR_SRC") {
+			t.Errorf("%s without builds: %+v, want a reason naming RTWASM_WAMR_SRC", r.ID(), p)
+		}
 	}
 }

@@ -5,8 +5,9 @@
 // native and WebAssembly builds compute bit-identical results; the native
 // targets without a suffix use the same clang as the WebAssembly fallback,
 // as the paper did, and the -gcc targets measure the compiler's effect.
-// It owns compilers, artifacts and the wasi-sdk download; it must not import
-// any other rtwasm package.
+// It owns compilers, artifacts, the wasi-sdk download and the WAMR builds
+// (wamr.go: the paper's runtime built from pinned sources with CMake); it
+// must not import any other rtwasm package.
 package toolchain
 
 import (
