@@ -28,7 +28,7 @@ func CleanLeftovers(o run.Options, log io.Writer) error {
 			return fmt.Errorf("run %s is being written by PID %s; clean when it has finished", id, run.LockHolder(dir))
 		}
 		if m, err := run.ReadManifest(dir); err == nil && m.Partial() {
-			fmt.Fprintf(log, "clean: run %s is incomplete (%s); complete it with RTWASM_RESUME=%s go tool mage resume\n", id, m.State, id)
+			fmt.Fprintf(log, "clean: run %s is incomplete (%s); complete it with %s\n", id, m.State, ResumeCommand(o.DataDir, id))
 		}
 	}
 	var globs []string

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/rtwasm/rtwasm/internal/safefile"
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"io"
 	"maps"
 	"os"
@@ -80,7 +82,7 @@ func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, sha
 
 // ReadFleetPlan reads a fleet run's plan.
 func ReadFleetPlan(dir string) (*FleetPlan, error) {
-	data, err := os.ReadFile(filepath.Join(dir, PlanFile))
+	data, err := safefile.ReadRegular(filepath.Join(dir, PlanFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a fleet run (no %s): %w", dir, PlanFile, err)
 	}
@@ -134,7 +136,7 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	if err != nil {
 		return dir, nil, err
 	}
-	in := "cd " + shellQuote(checkout) + " && exec " + shellQuote(mage) + " "
+	in := "cd " + shell.Quote(checkout) + " && exec " + shell.Quote(mage) + " "
 	sub, err := s.Submit(ctx, fleet.Job{RunDir: dir, Name: "rtwasm-" + filepath.Base(dir), Partition: o.Partition,
 		Shards: len(p.Shards), ShardCommand: in + "shard", MergeCommand: in + "merge"})
 	if err != nil {
@@ -283,7 +285,7 @@ func recordHost(dir string, shard, attempt int, phase string, rts []run.RuntimeI
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, hostsFile(shard)), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := safefile.OpenInPlace(dir, hostsFile(shard), os.O_WRONLY|os.O_APPEND)
 	if err != nil {
 		return err
 	}
@@ -298,7 +300,7 @@ func recordHost(dir string, shard, attempt int, phase string, rts []run.RuntimeI
 func readHosts(dir string, shards int) ([]run.HostRecord, error) {
 	var recs []run.HostRecord
 	for i := range shards {
-		f, err := os.Open(filepath.Join(dir, hostsFile(i)))
+		f, err := safefile.OpenRegular(filepath.Join(dir, hostsFile(i)))
 		if os.IsNotExist(err) {
 			continue
 		}
@@ -352,8 +354,8 @@ func MergeFleet(dir string, log io.Writer) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("run %s is incomplete, trials not journaled: %s; resubmit it with RTWASM_RESUME=%s go tool mage resume",
-			m.RunID, strings.Join(missing, ", "), m.RunID)
+		return fmt.Errorf("run %s is incomplete, trials not journaled: %s; resubmit it with %s",
+			m.RunID, strings.Join(missing, ", "), ResumeCommand(filepath.Dir(dir), m.RunID))
 	}
 	if m.Hosts, err = readHosts(dir, len(p.Shards)); err != nil {
 		return err
@@ -465,10 +467,8 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(data, '\n'), 0o644)
+	return safefile.WriteFile(filepath.Dir(path), filepath.Base(path), append(data, '\n'))
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // probeOf is the probe of the runtime that makes trial c.
 func probeOf(b *Builds, probes []runtimes.Probe, c trial) runtimes.Probe {

@@ -180,12 +180,8 @@ type InterruptedError struct {
 }
 
 func (e *InterruptedError) Error() string {
-	data := ""
-	if e.DataDir != defaultDataDir {
-		data = "RTWASM_DATA=" + e.DataDir + " "
-	}
 	return fmt.Sprintf("interrupted: run %s is incomplete (%d of %d trials taken, the one in flight discarded); "+
-		"complete it with: %sRTWASM_RESUME=%s go tool mage resume", e.RunID, e.Taken, e.Planned, data, e.RunID)
+		"complete it with: %s", e.RunID, e.Taken, e.Planned, ResumeCommand(e.DataDir, e.RunID))
 }
 
 // interrupt marks the run interrupted in its manifest.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"maps"
 	"os"
 	"path/filepath"
@@ -81,6 +82,16 @@ var EnvVars = map[string]string{
 
 // defaultDataDir is where runs go without RTWASM_DATA.
 const defaultDataDir = "data/runs"
+
+// ResumeCommand is the shell command that completes run id under dataDir,
+// each value quoted (a data directory may hold spaces or quotes).
+func ResumeCommand(dataDir, id string) string {
+	data := ""
+	if dataDir != defaultDataDir {
+		data = "RTWASM_DATA=" + shell.Quote(dataDir) + " "
+	}
+	return data + "RTWASM_RESUME=" + shell.Quote(id) + " go tool mage resume"
+}
 
 // LoadOptions reads the options from the environment.
 func LoadOptions() (run.Options, error) {

@@ -3,10 +3,10 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"html/template"
 	"image/color"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -36,9 +36,9 @@ var figureFormats = []string{"png", "svg", "pdf"}
 
 const pngDPI = 150
 
-// save writes the figure in every format into dir and keeps its SVG for
+// save writes the figure in every format into base/dir and keeps its SVG for
 // inlining. pdfDate is written as the PDFs' creation and modification date.
-func (f *figure) save(dir string, pdfDate time.Time) error {
+func (f *figure) save(base, dir string, pdfDate time.Time) error {
 	for _, format := range figureFormats {
 		var buf bytes.Buffer
 		if err := f.encode(&buf, format, pdfDate); err != nil {
@@ -49,7 +49,7 @@ func (f *figure) save(dir string, pdfDate time.Time) error {
 			data = []byte(svgFontFallbacks.Replace(buf.String()))
 			f.SVG = inlineSVG(string(data))
 		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name+"."+format), data, 0o644); err != nil {
+		if err := safefile.WriteFile(base, filepath.Join(dir, f.Name+"."+format), data); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,7 @@ package run
 import (
 	"encoding/json"
 	"fmt"
-	"os"
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"path/filepath"
 	"time"
 
@@ -88,17 +88,13 @@ func WriteManifest(dir string, m Manifest) error {
 		return err
 	}
 	// Written aside and renamed, so a kill never leaves half a manifest.
-	tmp := filepath.Join(dir, ".manifest.json.tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, "manifest.json"))
+	return safefile.WriteFile(dir, "manifest.json", append(b, '\n'))
 }
 
 // ReadManifest reads manifest.json from dir.
 func ReadManifest(dir string) (Manifest, error) {
 	var m Manifest
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	b, err := safefile.ReadRegular(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		return m, fmt.Errorf("read manifest: %w", err)
 	}
