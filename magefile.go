@@ -39,6 +39,13 @@ func loadOptions() (err error) {
 	return err
 }
 
+// checkDataDir refuses an RTWASM_DATA runs cannot be written to, before
+// any toolchain or build step.
+func checkDataDir() error {
+	mg.Deps(loadOptions)
+	return pipeline.CheckDataDir(opts.DataDir)
+}
+
 // Toolchain finds (downloading or installing where it may) the WASI, glibc
 // and musl C compilers and prints their provenance.
 func Toolchain(ctx context.Context) error {
@@ -148,7 +155,7 @@ func Total(ctx context.Context) error { return experiments(ctx, run.Total) }
 func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonged) }
 
 func experiments(ctx context.Context, exps ...string) (err error) {
-	mg.CtxDeps(ctx, Build)
+	mg.SerialCtxDeps(ctx, checkDataDir, Build)
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return submitFleet(ctx, exps) // magefile_fleet.go
 	}
@@ -165,7 +172,7 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 func All(ctx context.Context) error {
 	// mage's context (canceled by SIGINT, SIGTERM, SIGHUP) reaches every step.
 	ctx = interruptible(ctx)
-	mg.SerialCtxDeps(ctx, Toolchain, Build)
+	mg.SerialCtxDeps(ctx, checkDataDir, Toolchain, Build)
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return experiments(ctx, run.AllExperiments...)
 	}

@@ -57,3 +57,29 @@ func TestConcurrentInvocations(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirCheckedFirst: an RTWASM_DATA that cannot take runs (here a
+// file) is refused, naming the variable, before the toolchain and the build
+// touch their directories.
+func TestDataDirCheckedFirst(t *testing.T) {
+	root, _ := filepath.Abs("../../..")
+	tmp := t.TempDir()
+	file, cache, build := filepath.Join(tmp, "file"), filepath.Join(tmp, "cache"), filepath.Join(tmp, "build")
+	os.WriteFile(file, []byte("x"), 0o644)
+	os.Mkdir(cache, 0o755)
+	for _, target := range []string{"all", "startup"} {
+		cmd := exec.Command("go", "tool", "mage", target)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "RTWASM_DATA="+file, "RTWASM_CACHE="+cache, "RTWASM_BUILD="+build, "RTWASM_BENCHMARKS=gemm")
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "RTWASM_DATA="+file+" is a file, not a directory") {
+			t.Errorf("%s with RTWASM_DATA a file: %v, want a refusal naming RTWASM_DATA:\n%s", target, err, out)
+		}
+		if entries, _ := os.ReadDir(cache); len(entries) > 0 {
+			t.Errorf("%s: the toolchain ran before the data dir check (%d entries in its cache)", target, len(entries))
+		}
+		if _, err := os.Stat(build); err == nil {
+			t.Errorf("%s: the build ran before the data dir check", target)
+		}
+	}
+}
