@@ -69,15 +69,11 @@ func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, sha
 		p.Keys = append(p.Keys, c.key())
 	}
 	p.Shards = fleet.Shard(p.Keys, shards)
-	m.Options.Shards = len(p.Shards)
+	m.Options.Shards, m.State = len(p.Shards), run.StatePlanned
 	if err := writeJSON(filepath.Join(dir, PlanFile), p); err != nil {
 		return dir, nil, err
 	}
-	if err := run.WriteManifest(dir, m); err != nil {
-		return dir, nil, err
-	}
-	// latest points at the run from now on, so `go tool mage status` finds it.
-	return dir, p, linkLatest(dir)
+	return dir, p, run.WriteManifest(dir, m)
 }
 
 // ReadFleetPlan reads a fleet run's plan.
@@ -132,20 +128,56 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	if len(p.Shards) == 0 {
 		return dir, nil, fmt.Errorf("run %s plans no trial (every runtime unavailable?): nothing to submit", filepath.Base(dir))
 	}
-	mage, err := compileMage(ctx, checkout, dir)
+	sub, err := submit(ctx, s, o, dir, checkout, len(p.Shards))
 	if err != nil {
-		return dir, nil, err
+		return dir, nil, submissionFailed(dir, o.DataDir, err)
 	}
-	in := "cd " + shell.Quote(checkout) + " && exec " + shell.Quote(mage) + " "
-	sub, err := s.Submit(ctx, fleet.Job{RunDir: dir, Name: "rtwasm-" + filepath.Base(dir), Partition: o.Partition,
-		Shards: len(p.Shards), ShardCommand: in + "shard", MergeCommand: in + "merge"})
-	if err != nil {
-		return dir, nil, err
+	if err := markSubmitted(dir); err != nil {
+		return dir, sub, err
 	}
 	fmt.Fprintf(log, "fleet: run %s: %d trials in %d shards on partition %s: array job %s, merge job %s\n"+
 		"fleet: watch with RTWASM_RUN=%s go tool mage status; Slurm's output is in %s\n",
 		filepath.Base(dir), len(p.Keys), len(p.Shards), o.Partition, sub.ArrayID, sub.MergeID, dir, fleet.SlurmDir(dir))
 	return dir, sub, nil
+}
+
+func submit(ctx context.Context, s fleet.Slurm, o run.Options, dir, checkout string, shards int) (*fleet.Submission, error) {
+	mage, err := compileMage(ctx, checkout, dir)
+	if err != nil {
+		return nil, err
+	}
+	in := "cd " + shell.Quote(checkout) + " && exec " + shell.Quote(mage) + " "
+	return s.Submit(ctx, fleet.Job{RunDir: dir, Name: "rtwasm-" + filepath.Base(dir), Partition: o.Partition,
+		Shards: shards, ShardCommand: in + "shard", MergeCommand: in + "merge"})
+}
+
+// submissionFailed marks a run whose submission failed (latest does not
+// move to it) and says that resume resubmits it.
+func submissionFailed(dir, dataDir string, err error) error {
+	m, merr := run.ReadManifest(dir)
+	if merr == nil {
+		m.State = run.StateSubmissionFailed
+		merr = run.WriteManifest(dir, m)
+	}
+	if merr != nil {
+		return fmt.Errorf("%w (and marking run %s as not submitted failed: %v)", err, filepath.Base(dir), merr)
+	}
+	return fmt.Errorf("%w\nrun %s was planned but not submitted (nothing measured; latest unchanged); "+
+		"once the cause is fixed, resubmit it with %s", err, filepath.Base(dir), ResumeCommand(dataDir, filepath.Base(dir)))
+}
+
+// markSubmitted records that the run's jobs are queued and only then points
+// latest at it, so `go tool mage status` finds it.
+func markSubmitted(dir string) error {
+	m, err := run.ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	m.State = run.StateRunning
+	if err := run.WriteManifest(dir, m); err != nil {
+		return err
+	}
+	return linkLatest(dir)
 }
 
 // MageBinary is the run's compiled copy of the checkout's Mage targets.

@@ -3,7 +3,10 @@ package reports
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // A report written over planted links replaces the links and leaves their
@@ -39,4 +42,22 @@ func TestReportNeverFollowsLinks(t *testing.T) {
 			t.Errorf("Render wrote %d entries outside the run, through the report link", len(entries))
 		}
 	})
+}
+
+// A fleet run that was planned but never submitted has nothing to report:
+// refused, saying how to resubmit, instead of an empty report.
+func TestReportRefusesRunNeverStarted(t *testing.T) {
+	for _, state := range []string{run.StatePlanned, run.StateSubmissionFailed} {
+		dir := t.TempDir()
+		if err := run.WriteManifest(dir, run.Manifest{RunID: "20260101T000000Z", State: state}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Render(dir)
+		if err == nil || !strings.Contains(err.Error(), "never started") || !strings.Contains(err.Error(), "RTWASM_RESUME=20260101T000000Z") {
+			t.Errorf("Render of a %s run: %v, want a refusal naming resume", state, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, ReportDir)); err == nil {
+			t.Errorf("a %s run got a report directory", state)
+		}
+	}
 }

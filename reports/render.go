@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -37,6 +38,10 @@ const (
 // a "partial run" banner.
 func Render(runDir string) (outDir string, err error) {
 	m, rows, err := run.ReadRun(runDir)
+	if m.NeverStarted() {
+		return "", fmt.Errorf("run %s never started (%s): it has no sample to report; "+
+			"resubmit it with RTWASM_RESUME=%s go tool mage resume, or report another run (RTWASM_RUN)", m.RunID, m.State, m.RunID)
+	}
 	if err != nil && !missingSamples(runDir, err) {
 		return "", err
 	}

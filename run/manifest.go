@@ -54,7 +54,17 @@ const (
 	StateRunning     = "running"
 	StateInterrupted = "interrupted"
 	StateComplete    = "complete"
+	// A fleet run is planned, then submitted to Slurm (running) or, if the
+	// submission failed, left for resume to resubmit; neither has started.
+	StatePlanned          = "planned"
+	StateSubmissionFailed = "submission failed"
 )
+
+// NeverStarted reports whether the run was planned but never submitted,
+// so it has no sample to report.
+func (m Manifest) NeverStarted() bool {
+	return m.State == StatePlanned || m.State == StateSubmissionFailed
+}
 
 // Partial reports whether the run has not taken all its samples: it was
 // interrupted, or killed while running (State still running).
