@@ -55,6 +55,9 @@ func hostsFile(shard int) string { return fmt.Sprintf("hosts-%d.jsonl", shard) }
 // shards; it measures nothing.
 func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, shards int, log io.Writer) (string, *FleetPlan, error) {
 	o.Resume = ""
+	if err := checkSize(o, exps, b.Runtimes); err != nil {
+		return "", nil, err
+	}
 	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", nil, err

@@ -77,6 +77,9 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if err != nil {
 		return "", err
 	}
+	if err := checkSize(o, exps, b.Runtimes); err != nil {
+		return "", err
+	}
 	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", err

@@ -38,6 +38,7 @@ type Options struct {
 	CacheDir      string                     `json:"-"`
 	Reference     string                     `json:"-"`
 	Verify        string                     `json:"-"` // reference | cross
+	Confirm       bool                       `json:"-"` // run a plan above the size limits
 }
 
 // ExperimentCells are the kernels and repetitions of one experiment when
