@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,5 +82,30 @@ func TestDataDirCheckedFirst(t *testing.T) {
 		if _, err := os.Stat(build); err == nil {
 			t.Errorf("%s: the build ran before the data dir check", target)
 		}
+	}
+}
+
+// TestCompiledBinaryRemovedOnceStarted: the compiled magefile's private
+// directory is gone as soon as the magefile runs, so a kill -9 of this
+// wrapper leaves no binary behind. The "magefile" (a copy of sh) waits, up
+// to a minute, for its own file to vanish: exit 0 if it did, 3 if not.
+func TestCompiledBinaryRemovedOnceStarted(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-mage-%d-", os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "mage")
+	sh, err := os.ReadFile("/bin/sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, sh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SELF", exe)
+	script := `for i in $(seq 600); do [ -e "$SELF" ] || exit 0; sleep 0.1; done; exit 3`
+	if code := runCompiled(exe, []string{"-c", script}, func() { os.RemoveAll(dir) }); code != 0 {
+		t.Errorf("the compiled binary outlived the start of the magefile (exit %d)", code)
 	}
 }
