@@ -302,7 +302,8 @@ func (d *dockerEngine) removeContainers(ctx context.Context, own, stale bool) er
 	return errors.Join(errs...)
 }
 
-// removeImages removes every rtwasm image (the kernel image cache).
+// removeImages removes every rtwasm image (the kernel image cache) but those
+// a live run holds (see holdImage).
 func (d *dockerEngine) removeImages(ctx context.Context) error {
 	cli, err := d.client()
 	if err != nil {
@@ -314,6 +315,9 @@ func (d *dockerEngine) removeImages(ctx context.Context) error {
 	}
 	var errs []error
 	for _, img := range list {
+		if imageInUse(img.ID) {
+			continue
+		}
 		_, err := cli.ImageRemove(ctx, img.ID, image.RemoveOptions{Force: true, PruneChildren: true})
 		if err != nil && !client.IsErrNotFound(err) {
 			errs = append(errs, err)
@@ -360,6 +364,7 @@ func (d *dockerEngine) imageWith(ctx context.Context, artifact string) (dockerIm
 	if err != nil {
 		return img, err
 	}
+	holdImage(img.id)
 	d.image = img
 	return img, nil
 }
