@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/shell"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/harness"
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"

@@ -3,13 +3,14 @@ package explain
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // Header is explain.csv's header; -1 marks a quantity not recorded or not measured.

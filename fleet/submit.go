@@ -6,14 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
-	"github.com/rtwasm/rtwasm/internal/shell"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
+	"github.com/rtwasm/rtwasm/internal/shell"
 )
 
 // Slurm runs the Slurm client commands. Env is added to the process

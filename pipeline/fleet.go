@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
-	"github.com/rtwasm/rtwasm/internal/shell"
 	"io"
 	"maps"
 	"os"
@@ -19,6 +17,8 @@ import (
 
 	"github.com/rtwasm/rtwasm/fleet"
 	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/internal/safefile"
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
 )

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/shell"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"

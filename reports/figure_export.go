@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"html/template"
 	"image/color"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // figure is a drawing saved as figures/<Name>.{png,svg,pdf}.

@@ -3,7 +3,6 @@ package reports
 import (
 	"errors"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"math"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"github.com/rtwasm/rtwasm/run"
 )
 

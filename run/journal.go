@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"io"
 	"maps"
 	"os"
 	"path/filepath"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // JournalFile holds a run's samples as they are taken, one trial per line,

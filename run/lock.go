@@ -3,12 +3,13 @@ package run
 import (
 	"errors"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // LockFile is the file in a run directory whose exclusive flock marks the

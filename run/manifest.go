@@ -3,11 +3,11 @@ package run
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"path/filepath"
 	"time"
 
 	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 

@@ -3,11 +3,12 @@ package run
 import (
 	"bytes"
 	"fmt"
-	"github.com/rtwasm/rtwasm/internal/safefile"
 	"io"
 	"path/filepath"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // SamplesFile is the name of a run's sample table.
