@@ -151,7 +151,13 @@ func (d *dockerEngine) Run(ctx context.Context, artifact string, args []string) 
 	host := hardenedHostConfig(runtimes.CPUsFrom(ctx))
 	res.Applied, res.Usage = dockerConditions(host, runtimes.LaunchFrom(ctx))
 	res.LaunchNS = time.Now().UnixNano()
-	if _, err := cli.ContainerCreate(ctx, config, host, nil, nil, name); err != nil {
+	// The create is not canceled with the sample: a create abandoned by the
+	// client may still complete in a loaded daemon after the deferred
+	// removal, leaving a container behind. It is short; the sample's
+	// deadline or interrupt then ends the start and wait.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if _, err := cli.ContainerCreate(cctx, config, host, nil, nil, name); err != nil {
 		res.Err = fmt.Errorf("create container: %w", orTimeout(ctx, err))
 		return res
 	}
