@@ -15,7 +15,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"sync"
 	"syscall"
 
 	"github.com/magefile/mage/mg"
@@ -39,6 +38,13 @@ var (
 func loadOptions() (err error) {
 	opts, err = pipeline.LoadOptions()
 	return err
+}
+
+// checkDataDir refuses an RTWASM_DATA runs cannot be written to, before
+// any toolchain or build step.
+func checkDataDir() error {
+	mg.Deps(loadOptions)
+	return pipeline.CheckDataDir(opts.DataDir)
 }
 
 // Toolchain finds (downloading or installing where it may) the WASI, glibc
@@ -88,25 +94,37 @@ func Resume(ctx context.Context) error {
 	return Report()
 }
 
-var (
-	termOnce   sync.Once
-	terminated = make(chan struct{}) // closed on the first SIGTERM
-)
+// stopSignals stop a run as mage's own SIGINT does: SIGTERM (kill, a
+// scheduler) and SIGHUP (the terminal closed).
+var stopSignals = []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
 
-// interruptible adds SIGTERM to what cancels mage's context (mage itself
-// cancels on the first SIGINT and exits on the second): the first SIGTERM
+// terminated is closed on the first stop signal. They are caught from the
+// start, so one arriving before a run (during toolchain or build) never
+// kills the process without cleanup.
+var terminated = make(chan struct{})
+
+func init() {
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, stopSignals...)
+	go func() {
+		sig := <-term
+		fmt.Fprintf(os.Stderr, "%s: stopping after cleanup; a second signal ends at once\n", signalName(sig))
+		signal.Reset(stopSignals...)
+		close(terminated)
+	}()
+}
+
+func signalName(sig os.Signal) string {
+	if s, ok := sig.(syscall.Signal); ok && s == syscall.SIGHUP {
+		return "SIGHUP"
+	}
+	return "SIGTERM"
+}
+
+// interruptible adds the stop signals to what cancels mage's context (mage
+// itself cancels on the first SIGINT and exits on the second): the first
 // stops the run cleanly, a second one kills the process at once.
 func interruptible(ctx context.Context) context.Context {
-	termOnce.Do(func() {
-		term := make(chan os.Signal, 1)
-		signal.Notify(term, syscall.SIGTERM)
-		go func() {
-			<-term
-			fmt.Fprintln(os.Stderr, "SIGTERM: stopping after cleanup; a second SIGTERM ends at once")
-			signal.Reset(syscall.SIGTERM)
-			close(terminated)
-		}()
-	})
 	ctx, cancel := context.WithCancel(ctx)
 	go func() {
 		select {
@@ -158,7 +176,7 @@ func Total(ctx context.Context) error { return experiments(ctx, run.Total) }
 func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonged) }
 
 func experiments(ctx context.Context, exps ...string) (err error) {
-	mg.CtxDeps(ctx, Build)
+	mg.SerialCtxDeps(ctx, checkDataDir, Build)
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return submitFleet(ctx, exps) // magefile_fleet.go
 	}
@@ -173,8 +191,9 @@ func experiments(ctx context.Context, exps ...string) (err error) {
 // one run → report. With RTWASM_EXECUTOR=slurm it plans the run and submits
 // it to RTWASM_SLURM_PARTITION; the merge job renders the report.
 func All(ctx context.Context) error {
-	// mage's context (canceled by SIGINT) reaches every step.
-	mg.SerialCtxDeps(ctx, Toolchain, Build)
+	// mage's context (canceled by SIGINT, SIGTERM, SIGHUP) reaches every step.
+	ctx = interruptible(ctx)
+	mg.SerialCtxDeps(ctx, checkDataDir, Toolchain, Build)
 	if opts.Executor == pipeline.ExecutorSlurm {
 		return experiments(ctx, run.AllExperiments...)
 	}
@@ -206,7 +225,7 @@ func Report() error {
 	}
 	fmt.Println("report written to", filepath.Join(out, "index.html"))
 	if m, err := run.ReadManifest(dir); err == nil && m.Partial() {
-		fmt.Printf("this is a PARTIAL run (%s): the report shows only the samples taken so far; complete it with RTWASM_RESUME=%s go tool mage resume\n", m.State, m.RunID)
+		fmt.Printf("this is a PARTIAL run (%s): the report shows only the samples taken so far; complete it with %s\n", m.State, pipeline.ResumeCommand(opts.DataDir, m.RunID))
 	}
 	return nil
 }

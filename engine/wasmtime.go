@@ -238,7 +238,7 @@ func redirect(wasi *wasmtime.WasiConfig, stdout, stderr io.Writer) (*captured, e
 		wasi.InheritStderr()
 		return &captured{}, nil
 	}
-	dir, err := os.MkdirTemp("", "rtwasm-wasmtime")
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-wasmtime-%d-", os.Getpid()))
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/harness"
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
 	"github.com/rtwasm/rtwasm/toolchain"
@@ -78,7 +79,7 @@ if [ -z "$%[2]s" ]; then exec %[1]s "$@"; fi
 # between identical runs, one P (as under the measurement's single-CPU
 # pinning) and no collection make it repeat within 0.1 %%.
 GOMAXPROCS=1 GOGC=off GODEBUG="${GODEBUG:+$GODEBUG,}asyncpreemptoff=1" exec %[3]s --tool=callgrind --callgrind-out-file="$%[2]s/callgrind.%%p" --log-file="$%[2]s/valgrind.%%p.log" %[1]s "$@"
-`, shellQuote(real), envOut, shellQuote(c.valgrind))
+`, shell.Quote(real), envOut, shell.Quote(c.valgrind))
 	// Written aside and renamed: another explain may be executing the old one.
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".wrap-*")
 	if err != nil {
@@ -99,8 +100,6 @@ GOMAXPROCS=1 GOGC=off GODEBUG="${GODEBUG:+$GODEBUG,}asyncpreemptoff=1" exec %[3]
 	}
 	return path, err
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // WrapPath puts wrappers of the named programs, as found on PATH now, first
 // on PATH, for the runtimes that look their program up there. Call it before

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // Header is explain.csv's header; -1 marks a quantity not recorded or not measured.
@@ -22,21 +25,15 @@ func (r Row) fields() []string {
 
 // WriteCSV writes the rows as explain.csv.
 func WriteCSV(path string, rows []Row) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write(Header)
-	for _, r := range rows {
-		w.Write(r.fields())
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return safefile.WriteWith(filepath.Dir(path), filepath.Base(path), func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		w.Write(Header)
+		for _, r := range rows {
+			w.Write(r.fields())
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
 
 // ReadCSV reads explain.csv back.

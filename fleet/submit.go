@@ -12,6 +12,9 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
+	"github.com/rtwasm/rtwasm/internal/shell"
 )
 
 // Slurm runs the Slurm client commands. Env is added to the process
@@ -83,7 +86,7 @@ func (s Slurm) Submit(ctx context.Context, j Job) (*Submission, error) {
 		return nil, err
 	}
 	for name, body := range map[string]string{"shard.sh": shardScript, "merge.sh": mergeScript} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o755); err != nil {
+		if err := safefile.WriteMode(dir, name, []byte(body), 0o755); err != nil {
 			return nil, err
 		}
 	}
@@ -193,7 +196,7 @@ func render(name, text string, d tmplData) (string, error) {
 func (j *Job) shardScript() (string, error) {
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\nset -euo pipefail\n")
-	fmt.Fprintf(&b, "export RTWASM_SHARD=$SLURM_ARRAY_TASK_ID RTWASM_SHARDS=%d RTWASM_RUN_DIR=%s\n", j.Shards, shellQuote(j.RunDir))
+	fmt.Fprintf(&b, "export RTWASM_SHARD=$SLURM_ARRAY_TASK_ID RTWASM_SHARDS=%d RTWASM_RUN_DIR=%s\n", j.Shards, shell.Quote(j.RunDir))
 	b.WriteString(`echo "rtwasm-fleet: shard $RTWASM_SHARD attempt $((${SLURM_RESTART_COUNT:-0}+1)) on $(hostname) at $(date -u +%FT%TZ)" >&2` + "\n")
 	b.WriteString("case \"$SLURM_ARRAY_TASK_ID\" in\n")
 	for i := range j.Shards {
@@ -201,7 +204,7 @@ func (j *Job) shardScript() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprintf(&b, "%d) exec srun --ntasks=1 --cpu-bind=%s bash -c %s ;;\n", i, j.CPUBind, shellQuote(cmd))
+		fmt.Fprintf(&b, "%d) exec srun --ntasks=1 --cpu-bind=%s bash -c %s ;;\n", i, j.CPUBind, shell.Quote(cmd))
 	}
 	b.WriteString("*) echo \"rtwasm-fleet: no shard $SLURM_ARRAY_TASK_ID in this script\" >&2; exit 2 ;;\nesac\n")
 	return b.String(), nil
@@ -214,27 +217,25 @@ func (j *Job) mergeScript() (string, error) {
 	}
 	return fmt.Sprintf("#!/bin/bash\nset -euo pipefail\nexport RTWASM_SHARDS=%d RTWASM_RUN_DIR=%s\n"+
 		"echo \"rtwasm-fleet: merge on $(hostname) at $(date -u +%%FT%%TZ)\" >&2\n%s\n",
-		j.Shards, shellQuote(j.RunDir), cmd), nil
+		j.Shards, shell.Quote(j.RunDir), cmd), nil
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // saveSubmission keeps an earlier submission of a resumed run next to the new one.
 func saveSubmission(runDir string, sub *Submission) error {
 	p := submissionPath(runDir)
 	if old, err := LoadSubmission(runDir); err == nil {
-		os.Rename(p, filepath.Join(SlurmDir(runDir), "submission-"+old.ArrayID+".json"))
+		safefile.Rename(SlurmDir(runDir), filepath.Base(p), "submission-"+old.ArrayID+".json")
 	}
 	data, err := json.MarshalIndent(sub, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(p, append(data, '\n'), 0o644)
+	return safefile.WriteFile(SlurmDir(runDir), filepath.Base(p), append(data, '\n'))
 }
 
 // LoadSubmission reads the latest submission of a run.
 func LoadSubmission(runDir string) (*Submission, error) {
-	data, err := os.ReadFile(submissionPath(runDir))
+	data, err := safefile.ReadRegular(submissionPath(runDir))
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %s was not submitted to Slurm: %w", runDir, err)
 	}

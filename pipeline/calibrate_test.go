@@ -10,7 +10,8 @@ import (
 
 // TestCalibrationRecordsFloors: a run's calibration has a positive floor
 // for the C launcher, a native series and an embedded engine in both
-// models, and the launcher's is the lowest of them.
+// models, each ordered min ≤ median ≤ max (never compared with another:
+// on a loaded host any one of them may be slower).
 func TestCalibrationRecordsFloors(t *testing.T) {
 	ctx := context.Background()
 	o := testOptions(t)
@@ -23,7 +24,6 @@ func TestCalibrationRecordsFloors(t *testing.T) {
 	probes := probeAll(ctx, b, new(run.Manifest), io.Discard)
 	c := calibrate(ctx, o, b, probes, t.Output())
 	want := map[string]bool{"posix_spawn launcher": false, "native:musl": false, "wazero:interp": false, "wazero:interp (embedded)": false}
-	var launcher int64
 	for _, f := range c.Floors {
 		t.Logf("%-28s median %8d ns  min %8d  max %8d  %s", f.Path, f.MedianNS, f.MinNS, f.MaxNS, f.Error)
 		if f.Error != "" || f.MedianNS <= 0 || f.MinNS > f.MedianNS || f.MedianNS > f.MaxNS {
@@ -31,11 +31,6 @@ func TestCalibrationRecordsFloors(t *testing.T) {
 		}
 		if _, ok := want[f.Path]; ok {
 			want[f.Path] = true
-		}
-		if f.Path == "posix_spawn launcher" {
-			launcher = f.MedianNS
-		} else if launcher > 0 && f.MinNS < launcher/2 {
-			t.Errorf("%s's floor %d ns is far below the bare launcher's %d ns", f.Path, f.MinNS, launcher)
 		}
 	}
 	for path, seen := range want {

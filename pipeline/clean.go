@@ -1,10 +1,13 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/rtwasm/rtwasm/run"
@@ -13,9 +16,12 @@ import (
 // leftoverPatterns are the temporary directories rtwasm's processes make
 // (each removes its own; a killed one cannot): runc bundles and root
 // filesystems, the Wasmtime engine's and CLI's redirect and probe
-// directories, Wasmer's cache, node's private script directory.
+// directories, Wasmer's cache, node's private script directory, and the
+// compiled magefile of `go tool mage` (internal/tools/mage). Each is named
+// rtwasm-<kind>-<maker's PID>-<random>: clean keeps those whose maker still
+// runs, whichever checkout or data dir it works for.
 var leftoverPatterns = []string{"rtwasm-bundle-*", "rtwasm-runc-rootfs*", "rtwasm-wasmtime*",
-	"rtwasm-wasmer-cache-*", "rtwasm-node-*"}
+	"rtwasm-wasmer-cache-*", "rtwasm-node-*", "rtwasm-mage-*"}
 
 // CleanLeftovers removes what killed runs left: those temporary directories
 // (this user's only), the toolchain's unfinished builds and SDK unpackings,
@@ -28,7 +34,7 @@ func CleanLeftovers(o run.Options, log io.Writer) error {
 			return fmt.Errorf("run %s is being written by PID %s; clean when it has finished", id, run.LockHolder(dir))
 		}
 		if m, err := run.ReadManifest(dir); err == nil && m.Partial() {
-			fmt.Fprintf(log, "clean: run %s is incomplete (%s); complete it with RTWASM_RESUME=%s go tool mage resume\n", id, m.State, id)
+			fmt.Fprintf(log, "clean: run %s is incomplete (%s); complete it with %s\n", id, m.State, ResumeCommand(o.DataDir, id))
 		}
 	}
 	var globs []string
@@ -45,6 +51,10 @@ func CleanLeftovers(o run.Options, log io.Writer) error {
 			if !ownedByMe(path) {
 				continue
 			}
+			if pid, live := makerRuns(path); live {
+				fmt.Fprintf(log, "clean: kept %s: its maker, PID %d, still runs\n", path, pid)
+				continue
+			}
 			if err := os.RemoveAll(path); err != nil {
 				return fmt.Errorf("clean: %w", err)
 			}
@@ -53,6 +63,21 @@ func CleanLeftovers(o run.Options, log io.Writer) error {
 	}
 	fmt.Fprintf(log, "clean: removed %d leftover temporary directories\n", removed)
 	return nil
+}
+
+// makerRuns reads the maker's PID from a name rtwasm-<kind>-<pid>-<random>
+// and reports whether that process runs (names of older rtwasm versions
+// hold no PID: their makers are long gone).
+func makerRuns(path string) (int, bool) {
+	fields := strings.Split(filepath.Base(path), "-")
+	if len(fields) < 4 {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(fields[len(fields)-2])
+	if err != nil || pid <= 0 {
+		return 0, false
+	}
+	return pid, !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
 // ownedByMe: a file of this user (not a link); others' leftovers are theirs.

@@ -17,6 +17,8 @@ import (
 
 	"github.com/rtwasm/rtwasm/fleet"
 	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/internal/safefile"
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
 )
@@ -53,6 +55,9 @@ func hostsFile(shard int) string { return fmt.Sprintf("hosts-%d.jsonl", shard) }
 // shards; it measures nothing.
 func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, shards int, log io.Writer) (string, *FleetPlan, error) {
 	o.Resume = ""
+	if err := checkSize(o, exps, b.Runtimes); err != nil {
+		return "", nil, err
+	}
 	dir, m, err := openRun(o, exps, b)
 	if err != nil {
 		return "", nil, err
@@ -67,20 +72,16 @@ func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, sha
 		p.Keys = append(p.Keys, c.key())
 	}
 	p.Shards = fleet.Shard(p.Keys, shards)
-	m.Options.Shards = len(p.Shards)
+	m.Options.Shards, m.State = len(p.Shards), run.StatePlanned
 	if err := writeJSON(filepath.Join(dir, PlanFile), p); err != nil {
 		return dir, nil, err
 	}
-	if err := run.WriteManifest(dir, m); err != nil {
-		return dir, nil, err
-	}
-	// latest points at the run from now on, so `go tool mage status` finds it.
-	return dir, p, linkLatest(dir)
+	return dir, p, run.WriteManifest(dir, m)
 }
 
 // ReadFleetPlan reads a fleet run's plan.
 func ReadFleetPlan(dir string) (*FleetPlan, error) {
-	data, err := os.ReadFile(filepath.Join(dir, PlanFile))
+	data, err := safefile.ReadRegular(filepath.Join(dir, PlanFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a fleet run (no %s): %w", dir, PlanFile, err)
 	}
@@ -130,20 +131,56 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	if len(p.Shards) == 0 {
 		return dir, nil, fmt.Errorf("run %s plans no trial (every runtime unavailable?): nothing to submit", filepath.Base(dir))
 	}
-	mage, err := compileMage(ctx, checkout, dir)
+	sub, err := submit(ctx, s, o, dir, checkout, len(p.Shards))
 	if err != nil {
-		return dir, nil, err
+		return dir, nil, submissionFailed(dir, o.DataDir, err)
 	}
-	in := "cd " + shellQuote(checkout) + " && exec " + shellQuote(mage) + " "
-	sub, err := s.Submit(ctx, fleet.Job{RunDir: dir, Name: "rtwasm-" + filepath.Base(dir), Partition: o.Partition,
-		Shards: len(p.Shards), ShardCommand: in + "shard", MergeCommand: in + "merge"})
-	if err != nil {
-		return dir, nil, err
+	if err := markSubmitted(dir); err != nil {
+		return dir, sub, err
 	}
 	fmt.Fprintf(log, "fleet: run %s: %d trials in %d shards on partition %s: array job %s, merge job %s\n"+
 		"fleet: watch with RTWASM_RUN=%s go tool mage status; Slurm's output is in %s\n",
 		filepath.Base(dir), len(p.Keys), len(p.Shards), o.Partition, sub.ArrayID, sub.MergeID, dir, fleet.SlurmDir(dir))
 	return dir, sub, nil
+}
+
+func submit(ctx context.Context, s fleet.Slurm, o run.Options, dir, checkout string, shards int) (*fleet.Submission, error) {
+	mage, err := compileMage(ctx, checkout, dir)
+	if err != nil {
+		return nil, err
+	}
+	in := "cd " + shell.Quote(checkout) + " && exec " + shell.Quote(mage) + " "
+	return s.Submit(ctx, fleet.Job{RunDir: dir, Name: "rtwasm-" + filepath.Base(dir), Partition: o.Partition,
+		Shards: shards, ShardCommand: in + "shard", MergeCommand: in + "merge"})
+}
+
+// submissionFailed marks a run whose submission failed (latest does not
+// move to it) and says that resume resubmits it.
+func submissionFailed(dir, dataDir string, err error) error {
+	m, merr := run.ReadManifest(dir)
+	if merr == nil {
+		m.State = run.StateSubmissionFailed
+		merr = run.WriteManifest(dir, m)
+	}
+	if merr != nil {
+		return fmt.Errorf("%w (and marking run %s as not submitted failed: %v)", err, filepath.Base(dir), merr)
+	}
+	return fmt.Errorf("%w\nrun %s was planned but not submitted (nothing measured; latest unchanged); "+
+		"once the cause is fixed, resubmit it with %s", err, filepath.Base(dir), ResumeCommand(dataDir, filepath.Base(dir)))
+}
+
+// markSubmitted records that the run's jobs are queued and only then points
+// latest at it, so `go tool mage status` finds it.
+func markSubmitted(dir string) error {
+	m, err := run.ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	m.State = run.StateRunning
+	if err := run.WriteManifest(dir, m); err != nil {
+		return err
+	}
+	return linkLatest(dir)
 }
 
 // MageBinary is the run's compiled copy of the checkout's Mage targets.
@@ -284,7 +321,7 @@ func recordHost(dir string, shard, attempt int, phase string, rts []run.RuntimeI
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, hostsFile(shard)), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := safefile.OpenInPlace(dir, hostsFile(shard), os.O_WRONLY|os.O_APPEND)
 	if err != nil {
 		return err
 	}
@@ -299,7 +336,7 @@ func recordHost(dir string, shard, attempt int, phase string, rts []run.RuntimeI
 func readHosts(dir string, shards int) ([]run.HostRecord, error) {
 	var recs []run.HostRecord
 	for i := range shards {
-		f, err := os.Open(filepath.Join(dir, hostsFile(i)))
+		f, err := safefile.OpenRegular(filepath.Join(dir, hostsFile(i)))
 		if os.IsNotExist(err) {
 			continue
 		}
@@ -353,8 +390,8 @@ func MergeFleet(dir string, log io.Writer) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("run %s is incomplete, trials not journaled: %s; resubmit it with RTWASM_RESUME=%s go tool mage resume",
-			m.RunID, strings.Join(missing, ", "), m.RunID)
+		return fmt.Errorf("run %s is incomplete, trials not journaled: %s; resubmit it with %s",
+			m.RunID, strings.Join(missing, ", "), ResumeCommand(filepath.Dir(dir), m.RunID))
 	}
 	if m.Hosts, err = readHosts(dir, len(p.Shards)); err != nil {
 		return err
@@ -466,10 +503,8 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(data, '\n'), 0o644)
+	return safefile.WriteFile(filepath.Dir(path), filepath.Base(path), append(data, '\n'))
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // probeOf is the probe of the runtime that makes trial c.
 func probeOf(b *Builds, probes []runtimes.Probe, c trial) runtimes.Probe {

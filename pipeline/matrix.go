@@ -85,6 +85,9 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if err != nil {
 		return "", err
 	}
+	if err := checkSize(o, exps, b.Runtimes); err != nil {
+		return "", err
+	}
 	release, dmaNote := holdDMALatency(log)
 	defer release()
 	dir, m, err := openRun(o, exps, b)
@@ -193,12 +196,8 @@ type InterruptedError struct {
 }
 
 func (e *InterruptedError) Error() string {
-	data := ""
-	if e.DataDir != defaultDataDir {
-		data = "RTWASM_DATA=" + e.DataDir + " "
-	}
 	return fmt.Sprintf("interrupted: run %s is incomplete (%d of %d trials taken, the one in flight discarded); "+
-		"complete it with: %sRTWASM_RESUME=%s go tool mage resume", e.RunID, e.Taken, e.Planned, data, e.RunID)
+		"complete it with: %s", e.RunID, e.Taken, e.Planned, ResumeCommand(e.DataDir, e.RunID))
 }
 
 // interrupt marks the run interrupted in its manifest.
@@ -352,7 +351,22 @@ func measure(ctx context.Context, runID string, c trial, b *Builds, o run.Option
 	if res.Err != nil {
 		return []run.Sample{failed(base, res.ExitStatus, res.Err)}
 	}
-	return samplesOf(base, res)
+	return overLimit(ctx, samplesOf(base, res), o.Timeout)
+}
+
+// overLimit makes a trial that finished in a race with its time limit an
+// error row: its deadline had passed when it returned, or its own clock
+// (launch → end of main) measured more than the limit. A trial over its
+// limit is never recorded ok.
+func overLimit(ctx context.Context, rows []run.Sample, limit time.Duration) []run.Sample {
+	s := rows[0]
+	if s.Status != run.StatusOK {
+		return rows
+	}
+	if took := time.Duration(s.TotalNS); errors.Is(ctx.Err(), context.DeadlineExceeded) || took > limit {
+		return []run.Sample{failed(s, int(s.ExitStatus), fmt.Errorf("timed out: launch to end of main took %v, over the per-sample limit %v (RTWASM_TIMEOUT)", took, limit))}
+	}
+	return rows
 }
 
 // withConditions records how the process was launched (as applied) and

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtwasm/rtwasm/internal/shell"
 	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
@@ -77,6 +78,9 @@ var EnvVars = map[string]string{
 	"RTWASM_SCHED": "scheduling policy of every sampled process: other | fifo:<1-99> (default other; fifo needs root or CAP_SYS_NICE, a refusal is recorded)",
 	"RTWASM_MLOCK": "1: sampled processes lock their memory (mlockall) where the runtime can (native, rtwasm's runner); others record n/a (default 0)",
 
+	// Safety.
+	"RTWASM_CONFIRM": "1: run a plan above the size limit (500,000 trials or 2,000,000 samples), which is refused otherwise (default 0)",
+
 	// The claims profile (claims.go).
 	"RTWASM_BUDGET": "wall-time budget of the claims profile, a Go duration (default 90m)",
 
@@ -86,6 +90,16 @@ var EnvVars = map[string]string{
 
 // defaultDataDir is where runs go without RTWASM_DATA.
 const defaultDataDir = "data/runs"
+
+// ResumeCommand is the shell command that completes run id under dataDir,
+// each value quoted (a data directory may hold spaces or quotes).
+func ResumeCommand(dataDir, id string) string {
+	data := ""
+	if dataDir != defaultDataDir {
+		data = "RTWASM_DATA=" + shell.Quote(dataDir) + " "
+	}
+	return data + "RTWASM_RESUME=" + shell.Quote(id) + " go tool mage resume"
+}
 
 // LoadOptions reads the options from the environment.
 func LoadOptions() (run.Options, error) {
@@ -167,6 +181,13 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 	}
 	if err := parseBudget(getenv("RTWASM_BUDGET"), &o); err != nil {
 		return o, err
+	}
+	switch v := getenv("RTWASM_CONFIRM"); v {
+	case "", "0":
+	case "1":
+		o.Confirm = true
+	default:
+		return o, fmt.Errorf("RTWASM_CONFIRM=%q: want 1 or 0", v)
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
 		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {

@@ -107,6 +107,7 @@ type trialCost struct {
 	jobs            []float64 // seconds per init+kernel run
 	benchmark       string
 	total           bool // a total trial: its "job" is main → end of main
+	ok              bool // some sample completed: a trial of only errors or timeouts says nothing of its cost
 }
 
 func (h *history) add(m run.Manifest, rows []run.Sample) {
@@ -122,6 +123,7 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 			byOrder[s.Order] = t
 		}
 		t.end = max(t.end, s.MainEndNS, s.IterationEndNS, s.LaunchNS+s.TotalNS)
+		t.ok = t.ok || s.Status == run.StatusOK
 		switch {
 		case s.Status != run.StatusOK:
 		case s.Experiment == run.Total:
@@ -135,8 +137,8 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 		trials = append(trials, t)
 	}
 	slices.SortFunc(trials, func(a, b *trialCost) int { return cmp.Compare(a.launch, b.launch) })
-	if len(trials) == 0 {
-		return
+	if !slices.ContainsFunc(trials, func(t *trialCost) bool { return t.ok }) {
+		return // nothing completed (every trial timed out or failed): no estimate from it
 	}
 	h.runs++
 	// Job costs come from prolonged iterations where the run has them: a
@@ -167,6 +169,9 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 			}
 		}
 		inTrials += wall
+		if !t.ok {
+			continue
+		}
 		work := 0.0
 		if len(t.jobs) > 0 {
 			// The median job, not the mean: a tiered runtime's first jobs

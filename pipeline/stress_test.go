@@ -193,7 +193,8 @@ func TestRunUnderStress(t *testing.T) {
 }
 
 // TestGapBetweenTrials: consecutive launches are at least RTWASM_GAP
-// apart; without a gap they follow at once.
+// apart (a lower bound the pause guarantees; how soon launches follow
+// without a gap depends on the host's load, so it is not asserted).
 func TestGapBetweenTrials(t *testing.T) {
 	for _, gap := range []time.Duration{0, 40 * time.Millisecond} {
 		var mu sync.Mutex
@@ -218,8 +219,6 @@ func TestGapBetweenTrials(t *testing.T) {
 		}
 		if least := slices.Min(diffs); gap > 0 && least < gap {
 			t.Errorf("gap %v: launches %v apart at least, want ≥ the gap", gap, least)
-		} else if gap == 0 && least > 20*time.Millisecond {
-			t.Errorf("no gap: launches %v apart at least, want back to back", least)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"image/color"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +17,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // figure is a drawing saved as figures/<Name>.{png,svg,pdf}.
@@ -36,9 +37,9 @@ var figureFormats = []string{"png", "svg", "pdf"}
 
 const pngDPI = 150
 
-// save writes the figure in every format into dir and keeps its SVG for
+// save writes the figure in every format into base/dir and keeps its SVG for
 // inlining. pdfDate is written as the PDFs' creation and modification date.
-func (f *figure) save(dir string, pdfDate time.Time) error {
+func (f *figure) save(base, dir string, pdfDate time.Time) error {
 	for _, format := range figureFormats {
 		var buf bytes.Buffer
 		if err := f.encode(&buf, format, pdfDate); err != nil {
@@ -49,7 +50,7 @@ func (f *figure) save(dir string, pdfDate time.Time) error {
 			data = []byte(svgFontFallbacks.Replace(buf.String()))
 			f.SVG = inlineSVG(string(data))
 		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name+"."+format), data, 0o644); err != nil {
+		if err := safefile.WriteFile(base, filepath.Join(dir, f.Name+"."+format), data); err != nil {
 			return err
 		}
 	}

@@ -155,7 +155,11 @@ func writeMarkdownRow(b *strings.Builder, cells []string) {
 	b.WriteString("\n")
 }
 
-var markdownCellReplacer = strings.NewReplacer("|", `\|`, "<", "&lt;", "\n", " ")
+// markdownCellReplacer keeps a cell one cell of one row whatever it holds
+// (a runtime's version string, an error): line breaks of any kind become
+// spaces, a pipe ends no cell, and no HTML, image or link is made from it.
+var markdownCellReplacer = strings.NewReplacer("\\", `\\`, "|", `\|`, "<", "&lt;", "\r\n", " ", "\r", " ", "\n", " ",
+	"[", `\[`, "]", `\]`, "!", `\!`)
 
 func markdownCell(s string) string { return markdownCellReplacer.Replace(s) }
 

@@ -16,11 +16,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -36,6 +38,10 @@ const (
 // a "partial run" banner.
 func Render(runDir string) (outDir string, err error) {
 	m, rows, err := run.ReadRun(runDir)
+	if m.NeverStarted() {
+		return "", fmt.Errorf("run %s never started (%s): it has no sample to report; "+
+			"resubmit it with RTWASM_RESUME=%s go tool mage resume, or report another run (RTWASM_RUN)", m.RunID, m.State, m.RunID)
+	}
 	if err != nil && !missingSamples(runDir, err) {
 		return "", err
 	}
@@ -45,12 +51,9 @@ func Render(runDir string) (outDir string, err error) {
 		rows, m.Taken = journalRows(runDir)
 	}
 	outDir = filepath.Join(runDir, ReportDir)
-	figDir := filepath.Join(outDir, FiguresDir)
+	figDir := filepath.Join(ReportDir, FiguresDir)
 	// Figures are a function of the run: drop any left by an earlier render.
-	if err := os.RemoveAll(figDir); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(figDir, 0o755); err != nil {
+	if err := safefile.RemoveAll(runDir, figDir); err != nil {
 		return "", err
 	}
 	r := newRun(m, rows)
@@ -61,11 +64,11 @@ func Render(runDir string) (outDir string, err error) {
 		return "", err
 	}
 	for _, f := range pg.figures() {
-		if err := f.save(figDir, pdfDate(m)); err != nil {
+		if err := f.save(runDir, figDir, pdfDate(m)); err != nil {
 			return "", err
 		}
 	}
-	return outDir, writeFiles(outDir, pg, a)
+	return outDir, writeFiles(runDir, ReportDir, pg, a)
 }
 
 // journalRows flattens a partial run's journal (empty if it has none) and
@@ -120,7 +123,8 @@ func (r *runData) analyse() analysis {
 		breakEven: r.breakEvens(steady, noise), noise: noise, verdicts: r.verdicts()}
 }
 
-func writeFiles(outDir string, pg page, a analysis) error {
+// writeFiles writes the report's files into dir/sub (see safefile).
+func writeFiles(dir, sub string, pg page, a analysis) error {
 	html, err := renderHTML(pg)
 	if err != nil {
 		return err
@@ -144,7 +148,7 @@ func writeFiles(outDir string, pg page, a analysis) error {
 		{"report.md", md},
 	}
 	for _, f := range files {
-		if err := os.WriteFile(filepath.Join(outDir, f.name), f.data, 0o644); err != nil {
+		if err := safefile.WriteFile(dir, filepath.Join(sub, f.name), f.data); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -324,16 +324,13 @@ func RenderInterference(baseDir, otherDir string) (string, error) {
 		Intro: fmt.Sprintf("The tails of run %s (stress %s, gap %s) and run %s (stress %s, gap %s), cell by cell.",
 			m.RunID, orDash(m.Options.Stress), m.Options.Gap, om.RunID, orDash(om.Options.Stress), om.Options.Gap),
 		Sections: []section{sec}}
-	out := filepath.Join(baseDir, ReportDir, "interference-"+om.RunID)
-	figDir := filepath.Join(out, FiguresDir)
-	if err := os.RemoveAll(out); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(figDir, 0o755); err != nil {
+	rel := filepath.Join(ReportDir, "interference-"+om.RunID)
+	out := filepath.Join(baseDir, rel)
+	if err := safefile.RemoveAll(baseDir, rel); err != nil {
 		return "", err
 	}
 	for _, f := range pg.figures() {
-		if err := f.save(figDir, pdfDate(m)); err != nil {
+		if err := f.save(baseDir, filepath.Join(rel, FiguresDir), pdfDate(m)); err != nil {
 			return "", err
 		}
 	}
@@ -350,7 +347,7 @@ func RenderInterference(baseDir, otherDir string) (string, error) {
 		"tail.csv":         csvBytes(tailHeader, cells, tailCell.fields),
 		"interference.csv": csvBytes(ratioHeader, ratios, tailRatio.fields),
 	} {
-		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
+		if err := safefile.WriteFile(baseDir, filepath.Join(rel, name), data); err != nil {
 			return "", err
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // JournalFile holds a run's samples as they are taken, one trial per line,
@@ -34,12 +36,11 @@ func ShardJournalFile(shard int) string { return fmt.Sprintf("journal-%d.jsonl",
 
 // OpenJournalFile is OpenJournal for the journal called name in dir.
 func OpenJournalFile(dir, name string) (*Journal, map[string][]Sample, error) {
-	path := filepath.Join(dir, name)
-	done, valid, err := readJournalFile(path)
+	done, valid, err := readJournalFile(filepath.Join(dir, name))
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := safefile.OpenInPlace(dir, name, os.O_WRONLY)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -62,7 +63,7 @@ func ReadJournal(dir, name string) (map[string][]Sample, error) {
 
 // readJournalFile reads a journal file (a missing one holds nothing).
 func readJournalFile(path string) (map[string][]Sample, int64, error) {
-	f, err := os.Open(path)
+	f, err := safefile.OpenRegular(path)
 	if os.IsNotExist(err) {
 		return map[string][]Sample{}, 0, nil
 	}

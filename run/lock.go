@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/rtwasm/rtwasm/internal/safefile"
 )
 
 // LockFile is the file in a run directory whose exclusive flock marks the
@@ -22,7 +24,7 @@ type Lock struct{ f *os.File }
 // process holds it, the error names that process's PID.
 func LockRun(dir string) (*Lock, error) {
 	path := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := safefile.OpenInPlace(dir, LockFile, os.O_RDWR)
 	if err != nil {
 		return nil, fmt.Errorf("lock run: %w", err)
 	}
@@ -42,7 +44,7 @@ func LockRun(dir string) (*Lock, error) {
 
 // LockHolder is the PID recorded in the run's lock file ("unknown" if none).
 func LockHolder(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, LockFile))
+	b, err := safefile.ReadRegular(filepath.Join(dir, LockFile))
 	if pid := strings.TrimSpace(string(b)); err == nil && pid != "" {
 		return pid
 	}
@@ -51,7 +53,7 @@ func LockHolder(dir string) string {
 
 // Locked reports whether some process holds the run's lock now.
 func Locked(dir string) bool {
-	f, err := os.Open(filepath.Join(dir, LockFile))
+	f, err := safefile.OpenRegular(filepath.Join(dir, LockFile))
 	if err != nil {
 		return false
 	}

@@ -3,11 +3,11 @@ package run
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/rtwasm/rtwasm/host"
+	"github.com/rtwasm/rtwasm/internal/safefile"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -60,7 +60,17 @@ const (
 	StateRunning     = "running"
 	StateInterrupted = "interrupted"
 	StateComplete    = "complete"
+	// A fleet run is planned, then submitted to Slurm (running) or, if the
+	// submission failed, left for resume to resubmit; neither has started.
+	StatePlanned          = "planned"
+	StateSubmissionFailed = "submission failed"
 )
+
+// NeverStarted reports whether the run was planned but never submitted,
+// so it has no sample to report.
+func (m Manifest) NeverStarted() bool {
+	return m.State == StatePlanned || m.State == StateSubmissionFailed
+}
 
 // Partial reports whether the run has not taken all its samples: it was
 // interrupted, or killed while running (State still running).
@@ -94,17 +104,13 @@ func WriteManifest(dir string, m Manifest) error {
 		return err
 	}
 	// Written aside and renamed, so a kill never leaves half a manifest.
-	tmp := filepath.Join(dir, ".manifest.json.tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, "manifest.json"))
+	return safefile.WriteFile(dir, "manifest.json", append(b, '\n'))
 }
 
 // ReadManifest reads manifest.json from dir.
 func ReadManifest(dir string) (Manifest, error) {
 	var m Manifest
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	b, err := safefile.ReadRegular(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		return m, fmt.Errorf("read manifest: %w", err)
 	}

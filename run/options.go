@@ -40,6 +40,7 @@ type Options struct {
 	WAMRSrc       string                     `json:"-"` // RTWASM_WAMR_SRC: WAMR's source archives; "" downloads them
 	Reference     string                     `json:"-"`
 	Verify        string                     `json:"-"` // reference | cross
+	Confirm       bool                       `json:"-"` // run a plan above the size limits
 }
 
 // ExperimentCells are the kernels and repetitions of one experiment when

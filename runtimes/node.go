@@ -140,7 +140,7 @@ func nodeScriptDir() (string, error) {
 			return dir, nil
 		}
 	}
-	dir, err := os.MkdirTemp("", "rtwasm-node-")
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-node-%d-", os.Getpid()))
 	if err != nil {
 		return "", fmt.Errorf("node runner script: %w", err)
 	}

@@ -39,7 +39,7 @@ func (w wasmer) Run(ctx context.Context, artifact string, args []string) Result 
 	if err != nil {
 		return Result{ExitStatus: -1, Err: err}
 	}
-	cache, err := os.MkdirTemp("", "rtwasm-wasmer-cache-")
+	cache, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-wasmer-cache-%d-", os.Getpid()))
 	if err != nil {
 		return Result{ExitStatus: -1, Err: err}
 	}

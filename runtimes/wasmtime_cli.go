@@ -136,7 +136,7 @@ func wasmtimeCompiles(ctx context.Context, path, compiler string) error {
 }
 
 func compileEmptyModule(ctx context.Context, path, compiler string) error {
-	dir, err := os.MkdirTemp("", "rtwasm-wasmtime-probe-")
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-wasmtime-probe-%d-", os.Getpid()))
 	if err != nil {
 		return err
 	}

@@ -460,7 +460,7 @@ func unpackOne(archive, dir string) (string, error) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return "", err
 	}
-	if err := untarGz(archive, dir); err != nil {
+	if err := UntarGz(archive, dir); err != nil {
 		return "", err
 	}
 	entries, err := os.ReadDir(dir)

@@ -151,7 +151,13 @@ func (d *dockerEngine) Run(ctx context.Context, artifact string, args []string) 
 	host := hardenedHostConfig(runtimes.CPUsFrom(ctx))
 	res.Applied, res.Usage = dockerConditions(host, runtimes.LaunchFrom(ctx))
 	res.LaunchNS = time.Now().UnixNano()
-	if _, err := cli.ContainerCreate(ctx, config, host, nil, nil, name); err != nil {
+	// The create is not canceled with the sample: a create abandoned by the
+	// client may still complete in a loaded daemon after the deferred
+	// removal, leaving a container behind. It is short; the sample's
+	// deadline or interrupt then ends the start and wait.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if _, err := cli.ContainerCreate(cctx, config, host, nil, nil, name); err != nil {
 		res.Err = fmt.Errorf("create container: %w", orTimeout(ctx, err))
 		return res
 	}
@@ -302,7 +308,8 @@ func (d *dockerEngine) removeContainers(ctx context.Context, own, stale bool) er
 	return errors.Join(errs...)
 }
 
-// removeImages removes every rtwasm image (the kernel image cache).
+// removeImages removes every rtwasm image (the kernel image cache) but those
+// a live run holds (see holdImage).
 func (d *dockerEngine) removeImages(ctx context.Context) error {
 	cli, err := d.client()
 	if err != nil {
@@ -314,6 +321,9 @@ func (d *dockerEngine) removeImages(ctx context.Context) error {
 	}
 	var errs []error
 	for _, img := range list {
+		if imageInUse(img.ID) {
+			continue
+		}
 		_, err := cli.ImageRemove(ctx, img.ID, image.RemoveOptions{Force: true, PruneChildren: true})
 		if err != nil && !client.IsErrNotFound(err) {
 			errs = append(errs, err)
@@ -360,6 +370,7 @@ func (d *dockerEngine) imageWith(ctx context.Context, artifact string) (dockerIm
 	if err != nil {
 		return img, err
 	}
+	holdImage(img.id)
 	d.image = img
 	return img, nil
 }

@@ -179,7 +179,7 @@ func (r *runcBundle) rootfsWith(ctx context.Context, artifact string) (runcRootf
 	if r.dir == "" {
 		// Never a shared, predictable /tmp path: a root filesystem another
 		// user could fill would run in the container.
-		if r.dir, err = os.MkdirTemp("", "rtwasm-runc-rootfs-"); err != nil {
+		if r.dir, err = os.MkdirTemp("", fmt.Sprintf("rtwasm-runc-rootfs-%d-", os.Getpid())); err != nil {
 			return runcRootfs{}, err
 		}
 	}
@@ -199,7 +199,7 @@ func (r *runcBundle) rootfsWith(ctx context.Context, artifact string) (runcRootf
 
 // writeBundle makes a bundle directory holding spec as config.json.
 func writeBundle(spec *specs.Spec) (string, error) {
-	dir, err := os.MkdirTemp("", "rtwasm-bundle-")
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-bundle-%d-", os.Getpid()))
 	if err != nil {
 		return "", err
 	}

@@ -41,23 +41,7 @@ func TestInterruptRealRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	pids := map[int]bool{}
-	dir := ""
-	for deadline := time.Now().Add(15 * time.Minute); dir == ""; time.Sleep(20 * time.Millisecond) {
-		for _, p := range descendants(cmd.Process.Pid) {
-			pids[p] = true
-		}
-		runs, _ := filepath.Glob(filepath.Join(data, "2*"))
-		if len(runs) == 1 {
-			if b, _ := os.ReadFile(filepath.Join(runs[0], run.JournalFile)); strings.Count(string(b), "\n") >= 12 {
-				dir = runs[0]
-			}
-		}
-		if time.Now().After(deadline) || cmd.ProcessState != nil {
-			cmd.Process.Kill()
-			t.Fatalf("the run journaled too little:\n%s", out.String())
-		}
-	}
+	dir, pids := awaitJournal(t, cmd, data, 12, &out)
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 	err = cmd.Wait()
 	id := filepath.Base(dir)
@@ -117,6 +101,32 @@ func TestInterruptRealRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "report", "index.html")); err != nil {
 		t.Errorf("resume rendered no report: %v", err)
+	}
+}
+
+// awaitJournal waits, up to 15 minutes, until the one run under data has
+// journaled at least lines trials, collecting the processes below cmd on
+// the way; it fails the test (killing the run) if the run ends first.
+func awaitJournal(t *testing.T, cmd *exec.Cmd, data string, lines int, out *strings.Builder) (string, map[int]bool) {
+	t.Helper()
+	pids := map[int]bool{}
+	for deadline := time.Now().Add(15 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		for _, p := range descendants(cmd.Process.Pid) {
+			pids[p] = true
+		}
+		if runs, _ := filepath.Glob(filepath.Join(data, "2*")); len(runs) == 1 {
+			if b, _ := os.ReadFile(filepath.Join(runs[0], run.JournalFile)); strings.Count(string(b), "\n") >= lines {
+				return runs[0], pids
+			}
+		}
+		if time.Now().After(deadline) || cmd.ProcessState != nil {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Process.Kill()
+			if out == nil {
+				out = &strings.Builder{}
+			}
+			t.Fatalf("the run journaled too little:\n%s", out)
+		}
 	}
 }
 
@@ -206,21 +216,7 @@ func TestKillGoTool(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	pids := map[int]bool{}
-	var dir string
-	for deadline := time.Now().Add(15 * time.Minute); dir == ""; time.Sleep(20 * time.Millisecond) {
-		for _, p := range descendants(cmd.Process.Pid) {
-			pids[p] = true
-		}
-		runs, _ := filepath.Glob(filepath.Join(data, "2*"))
-		if b, _ := os.ReadFile(filepath.Join(append(runs, "")[0], run.JournalFile)); len(runs) == 1 && strings.Count(string(b), "\n") >= 5 {
-			dir = runs[0]
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("the run journaled too little")
-		}
-	}
+	dir, pids := awaitJournal(t, cmd, data, 5, nil)
 	cmd.Process.Kill() // SIGKILL to go alone
 	cmd.Wait()
 	deadline := time.Now().Add(time.Minute)
@@ -246,4 +242,47 @@ func alive(pids map[int]bool) bool {
 		}
 	}
 	return false
+}
+
+// TestStopSignalsRealRun: SIGHUP (the terminal closed) and SIGTERM sent to
+// a real run's process group stop it as SIGINT does: non-zero exit naming
+// the signal, the run marked interrupted, nothing left behind, and the
+// resume command printed with the data directory (here holding a space and
+// a quote) quoted for the shell.
+func TestStopSignalsRealRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a real restricted run")
+	}
+	root, _ := filepath.Abs("../../..")
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Skip("no user cache directory for the build")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tmp := t.TempDir()
+			data := filepath.Join(t.TempDir(), "runs of Bob's")
+			cmd := exec.Command("go", "tool", "mage", "all")
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "RTWASM_DATA="+data, "RTWASM_BUILD="+filepath.Join(cache, "rtwasm", "e2e-build"),
+				"RTWASM_BENCHMARKS=gemm", "RTWASM_RUNTIMES=native:musl", "RTWASM_PROFILE=smoke", "RTWASM_REPS=40")
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			dir, pids := awaitJournal(t, cmd, data, 3, &out)
+			syscall.Kill(-cmd.Process.Pid, sig)
+			err := cmd.Wait()
+			want := "RTWASM_DATA='" + strings.ReplaceAll(data, "'", `'\''`) + "' RTWASM_RESUME=" + filepath.Base(dir) + " go tool mage resume"
+			if err == nil || !strings.Contains(out.String(), want) {
+				t.Errorf("after %s: %v, want a non-zero exit printing %s:\n%s", sig, err, want, out.String())
+			}
+			if m, _ := run.ReadManifest(dir); m.State != run.StateInterrupted {
+				t.Errorf("manifest state %q, want interrupted", m.State)
+			}
+			assertNothingLeft(t, tmp, pids)
+		})
+	}
 }

@@ -53,7 +53,7 @@ func main() {
 		cleanup()
 		os.Exit(code)
 	}
-	code = runCompiled(exe, args)
+	code = runCompiled(exe, args, cleanup)
 	cleanup()
 	os.Exit(code)
 }
@@ -92,7 +92,8 @@ func mageItself(args []string) int {
 // which takes seconds), then copies it into a private temporary directory:
 // the copy runs, so a later invocation may rebuild the cached one.
 func compile() (exe string, cleanup func(), code int) {
-	dir, err := os.MkdirTemp("", "rtwasm-mage-")
+	// rtwasm-mage-<PID>-*: `go tool mage clean` keeps it while this runs.
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-mage-%d-", os.Getpid()))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mage:", err)
 		return "", func() {}, 1
@@ -188,8 +189,10 @@ func mustGetwd() string {
 }
 
 // runCompiled runs the compiled magefile in its own process group, passing
-// on each signal once, and returns its exit status.
-func runCompiled(exe string, args []string) int {
+// on each signal once, and returns its exit status. started runs once the
+// magefile has started: its binary (tens of MB) can then be removed, so a
+// kill -9 of this process does not leave it behind.
+func runCompiled(exe string, args []string, started func()) int {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	cmd := exec.Command(exe, args...)
@@ -203,6 +206,7 @@ func runCompiled(exe string, args []string) int {
 		fmt.Fprintln(os.Stderr, "mage: run the compiled magefile:", err)
 		return 1
 	}
+	started()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	last := map[os.Signal]time.Time{}

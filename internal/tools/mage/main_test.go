@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,5 +56,56 @@ func TestConcurrentInvocations(t *testing.T) {
 		if codes[1] == 0 || !strings.Contains(outs[1], "no complete run yet") {
 			t.Errorf("round %d: report exit %d, want its own error:\n%s", round, codes[1], outs[1])
 		}
+	}
+}
+
+// TestDataDirCheckedFirst: an RTWASM_DATA that cannot take runs (here a
+// file) is refused, naming the variable, before the toolchain and the build
+// touch their directories.
+func TestDataDirCheckedFirst(t *testing.T) {
+	root, _ := filepath.Abs("../../..")
+	tmp := t.TempDir()
+	file, cache, build := filepath.Join(tmp, "file"), filepath.Join(tmp, "cache"), filepath.Join(tmp, "build")
+	os.WriteFile(file, []byte("x"), 0o644)
+	os.Mkdir(cache, 0o755)
+	for _, target := range []string{"all", "startup"} {
+		cmd := exec.Command("go", "tool", "mage", target)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "RTWASM_DATA="+file, "RTWASM_CACHE="+cache, "RTWASM_BUILD="+build, "RTWASM_BENCHMARKS=gemm")
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "RTWASM_DATA="+file+" is a file, not a directory") {
+			t.Errorf("%s with RTWASM_DATA a file: %v, want a refusal naming RTWASM_DATA:\n%s", target, err, out)
+		}
+		if entries, _ := os.ReadDir(cache); len(entries) > 0 {
+			t.Errorf("%s: the toolchain ran before the data dir check (%d entries in its cache)", target, len(entries))
+		}
+		if _, err := os.Stat(build); err == nil {
+			t.Errorf("%s: the build ran before the data dir check", target)
+		}
+	}
+}
+
+// TestCompiledBinaryRemovedOnceStarted: the compiled magefile's private
+// directory is gone as soon as the magefile runs, so a kill -9 of this
+// wrapper leaves no binary behind. The "magefile" (a copy of sh) waits, up
+// to a minute, for its own file to vanish: exit 0 if it did, 3 if not.
+func TestCompiledBinaryRemovedOnceStarted(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	dir, err := os.MkdirTemp("", fmt.Sprintf("rtwasm-mage-%d-", os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "mage")
+	sh, err := os.ReadFile("/bin/sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, sh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SELF", exe)
+	script := `for i in $(seq 600); do [ -e "$SELF" ] || exit 0; sleep 0.1; done; exit 3`
+	if code := runCompiled(exe, []string{"-c", script}, func() { os.RemoveAll(dir) }); code != 0 {
+		t.Errorf("the compiled binary outlived the start of the magefile (exit %d)", code)
 	}
 }

@@ -1,0 +1,71 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/runtimes"
+)
+
+// TestGiantPlanRefused: RTWASM_REPS=1000000000 is refused before any run
+// directory exists (counted, not listed: the test would run out of memory
+// otherwise), naming RTWASM_CONFIRM; RTWASM_CONFIRM takes only 0 or 1.
+func TestGiantPlanRefused(t *testing.T) {
+	rt := &fakeRuntime{id: "fake:good"}
+	b := fakeBuilds([]string{"gemm", "atax"}, rt)
+	o := testOptions(t)
+	o.Benchmarks, o.Reps = []string{"gemm", "atax"}, 1_000_000_000
+	_, err := RunExperiments(context.Background(), o, b, run.AllExperiments, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "RTWASM_CONFIRM=1") || !strings.Contains(err.Error(), "4e+09 trials") {
+		t.Fatalf("a plan of 4e9 trials: %v, want a refusal naming its size and RTWASM_CONFIRM", err)
+	}
+	if entries, _ := os.ReadDir(o.DataDir); len(entries) > 0 || rt.count() > 0 {
+		t.Errorf("the refused plan left %d entries in the data dir and took %d samples", len(entries), rt.count())
+	}
+	if _, _, err := PlanFleet(context.Background(), o, b, run.AllExperiments, 2, io.Discard); err == nil || !strings.Contains(err.Error(), "RTWASM_CONFIRM") {
+		t.Errorf("a giant fleet plan: %v, want a refusal", err)
+	}
+	o.Reps, o.Iterations = 3, 500_000_000 // few trials, too many samples
+	if err := checkSize(o, run.AllExperiments, b.Runtimes); err == nil {
+		t.Error("a plan of 1e9 prolonged samples passed")
+	}
+	o.Confirm = true
+	if err := checkSize(o, run.AllExperiments, b.Runtimes); err != nil {
+		t.Errorf("confirmed: %v", err)
+	}
+	o.Iterations = 5
+	o.Confirm = false
+	if err := checkSize(o, run.AllExperiments, b.Runtimes); err != nil {
+		t.Errorf("a small plan refused: %v", err)
+	}
+	for v, want := range map[string]bool{"": false, "0": false, "1": true} {
+		got, err := ParseOptions(func(k string) string { return map[string]string{"RTWASM_CONFIRM": v}[k] })
+		if err != nil || got.Confirm != want {
+			t.Errorf("RTWASM_CONFIRM=%q: %v %v", v, got.Confirm, err)
+		}
+	}
+	if _, err := ParseOptions(func(k string) string { return map[string]string{"RTWASM_CONFIRM": "yes"}[k] }); err == nil || !strings.Contains(err.Error(), "want 1 or 0") {
+		t.Errorf("RTWASM_CONFIRM=yes: %v, want the valid values", err)
+	}
+}
+
+// Every profile with every runtime fits the limits.
+func TestProfilesFitSizeLimit(t *testing.T) {
+	b := fakeBuilds(nil)
+	b.Runtimes = Registry(runtimes.Env{})
+	for name, p := range Profiles {
+		o := p
+		o.Benchmarks = kernels.Names()
+		if name == "tail" {
+			o.Benchmarks = tailKernels
+		}
+		if err := checkSize(o, run.AllExperiments, b.Runtimes); err != nil {
+			t.Errorf("profile %s: %v", name, err)
+		}
+	}
+}
