@@ -48,3 +48,22 @@ func TestNoiseNoisyHost(t *testing.T) {
 		t.Errorf("a pair with an empty side has no floor, got %v", n.Floor["bicg"])
 	}
 }
+
+// A true A/A (one series measured twice, identically distributed) must be
+// shown tied, not merely "not different", in nearly every seed.
+func TestTrueAATiedAcrossSeeds(t *testing.T) {
+	tied, different := 0, 0
+	for seed := range uint64(100) {
+		a, b := lognormal(20, 5, 0.03, 2*seed+1), lognormal(20, 5, 0.03, 2*seed+2)
+		c := Compare(a, b, DefaultMargin, Options{Seed: seed, Resamples: 500})
+		switch c.Verdict {
+		case Tied:
+			tied++
+		case Different:
+			different++
+		}
+	}
+	if tied < 90 || different > 10 {
+		t.Errorf("identical distributions: %d of 100 seeds tied, %d different; want ≥ 90 tied", tied, different)
+	}
+}
