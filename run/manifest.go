@@ -34,6 +34,39 @@ type Manifest struct {
 	Artifacts   []ArtifactRecord       `json:"artifacts"`
 	Hosts       []HostRecord           `json:"hosts,omitempty"`       // fleet runs: each shard attempt's host, at start and end
 	Calibration *Calibration           `json:"calibration,omitempty"` // the launch floor per path, measured at run start
+	// Adaptive sampling (Options.Precision): the rounds planned so far, so
+	// a resumed run continues them, and how each cell's sampling ended.
+	Rounds   []Round    `json:"rounds,omitempty"`
+	Sampling []CellStop `json:"sampling,omitempty"`
+}
+
+// Round is one round of adaptive sampling: the repetitions each cell has
+// once the round's trials are taken (cells absent keep their count).
+type Round struct {
+	Reps map[string]int `json:"reps"` // CellID → repetitions after the round
+}
+
+// CellID names a cell (experiment × kernel × series) in Round and CellStop.
+func CellID(experiment, benchmark, series string) string {
+	return experiment + "|" + benchmark + "|" + series
+}
+
+// How a cell's adaptive sampling ended (CellStop.Stop).
+const (
+	StopPrecision = "precision" // its median's CI met the target
+	StopCap       = "cap"       // it reached Options.MaxReps first
+	StopBudget    = "budget"    // the run's budget ended the rounds first
+	StopFailed    = "failed"    // its trials failed: no precision to measure
+)
+
+// CellStop is how one cell's adaptive sampling ended.
+type CellStop struct {
+	Cell string `json:"cell"` // CellID
+	Reps int    `json:"reps"` // repetitions taken
+	// HalfWidth is the 95 % CI of the median's half-width relative to it;
+	// -1 when too few samples gave no CI.
+	HalfWidth float64 `json:"half_width"`
+	Stop      string  `json:"stop"`
 }
 
 // HostRecord fingerprints the host a fleet shard ran on, at the start or the
