@@ -24,7 +24,7 @@ type fakeRuntime struct {
 	// startup is the launch → main_start of the nth run (1-based); nil: 1 µs.
 	startup func(n int) int64
 	mu      sync.Mutex
-	runs int
+	runs    int
 }
 
 func (f *fakeRuntime) ID() string               { return f.id }
