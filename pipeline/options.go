@@ -105,7 +105,8 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		return o, fmt.Errorf("unknown RTWASM_PROFILE %q; valid: %s", name, strings.Join(slices.Sorted(maps.Keys(Profiles)), ", "))
 	}
 	o.Profile = name
-	o.Seed = time.Now().UnixNano()
+	o.Started = time.Now()
+	o.Seed = o.Started.UnixNano()
 	o.DataDir = orDefault(getenv("RTWASM_DATA"), defaultDataDir)
 	o.Resume = getenv("RTWASM_RESUME")
 	o.BuildDir = orDefault(getenv("RTWASM_BUILD"), "build")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -47,6 +48,10 @@ type PlanLine struct {
 	Trials, Samples    int
 	Wall               time.Duration
 	Guessed            int // trials whose time had no history on this host
+	// With adaptive sampling: trials and wall time if every cell reaches
+	// its cap (Trials and Wall are the first round's).
+	CapTrials int
+	CapWall   time.Duration
 }
 
 // Plan is what a run of the options will measure and its estimated wall time.
@@ -54,6 +59,7 @@ type Plan struct {
 	Lines       []PlanLine
 	Setup       time.Duration // per-run set-up and finishing, from history
 	Wall        time.Duration // Setup + every line
+	CapWall     time.Duration // Setup + every line at its cap (adaptive sampling)
 	Unavailable []string
 	Runs        int // earlier runs the estimate is based on
 }
@@ -300,7 +306,7 @@ func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 	if len(h.setup) > 0 {
 		p.Setup = time.Duration(meanOf(h.setup) * float64(time.Second))
 	}
-	p.Wall = p.Setup
+	p.Wall, p.CapWall = p.Setup, p.Setup
 	for _, exp := range exps {
 		for _, r := range b.Runtimes {
 			series := run.Series(r.ID(), r.ColdStart())
@@ -323,9 +329,22 @@ func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 				if !known {
 					line.Guessed += reps
 				}
+				if o.Precision > 0 {
+					line.CapTrials += capFor(exp, o)
+					line.CapWall += time.Duration(capFor(exp, o)) * wall
+				}
 			}
-			p.Lines = append(p.Lines, line)
-			p.Wall += line.Wall
+			lines := []PlanLine{line}
+			if slices.Contains(run.ReplicatedSeries, series) { // the true A/A's second series
+				twin := line
+				twin.Series = replicateName(series)
+				lines = append(lines, twin)
+			}
+			for _, l := range lines {
+				p.Lines = append(p.Lines, l)
+				p.Wall += l.Wall
+				p.CapWall += l.CapWall
+			}
 		}
 	}
 	return p
@@ -344,13 +363,21 @@ func (p Plan) Print(w io.Writer, o run.Options) {
 	fmt.Fprintf(w, "plan: profile %s, dataset %s, %d kernels; estimate from %d earlier run(s) under %s\n",
 		o.Profile, o.Dataset, len(o.Benchmarks), p.Runs, o.DataDir)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "experiment\tseries\ttrials\tsamples\testimate\t")
+	capHeader := ""
+	if o.Precision > 0 {
+		capHeader = "at cap\t"
+	}
+	fmt.Fprintln(tw, "experiment\tseries\ttrials\tsamples\testimate\t"+capHeader)
 	for _, l := range p.Lines {
 		note := ""
 		if l.Guessed > 0 {
 			note = fmt.Sprintf("  (%d trials without history)", l.Guessed)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", l.Experiment, l.Series, l.Trials, l.Samples, roundDuration(l.Wall), note)
+		atCap := ""
+		if o.Precision > 0 {
+			atCap = fmt.Sprintf("%d: %s\t", l.CapTrials, roundDuration(l.CapWall))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s%s\n", l.Experiment, l.Series, l.Trials, l.Samples, roundDuration(l.Wall), atCap, note)
 	}
 	tw.Flush()
 	guessed, trials := p.Guessed()
@@ -361,6 +388,14 @@ func (p Plan) Print(w io.Writer, o run.Options) {
 		return
 	}
 	fmt.Fprintf(w, "plan: %d trials, estimated wall time %s (set-up and finishing %s)", trials, roundDuration(p.Wall), roundDuration(p.Setup))
+	if o.Precision > 0 {
+		capTrials := 0
+		for _, l := range p.Lines {
+			capTrials += l.CapTrials
+		}
+		fmt.Fprintf(w, "; adaptive sampling to %s: that is the first round (every cell precise after it), at most %d trials, %s "+
+			"(every cell at its cap)", formatPrecision(o.Precision), capTrials, roundDuration(p.CapWall))
+	}
 	if n := max(o.Shards, 1); n > 1 {
 		fmt.Fprintf(w, "; on %d shards about %s", n, roundDuration(p.Wall/time.Duration(n)))
 	} else {
@@ -403,8 +438,10 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 			noFixed = append(noFixed, series)
 		}
 		// A speed relative to native is only worth something at the
-		// planned dataset: at MINI a job is mostly fixed costs.
-		if series != seriesNativeRef && h.speedOver(series, string(o.Dataset)) == 0 {
+		// planned dataset: at MINI a job is mostly fixed costs; and only
+		// for series that will run kernel work.
+		needsSpeed := seriesIn(run.Total, o, series) || seriesIn(run.Prolonged, o, series)
+		if series != seriesNativeRef && needsSpeed && h.speedOver(series, string(o.Dataset)) == 0 {
 			noSpeed = append(noSpeed, series)
 		}
 	}
@@ -445,10 +482,42 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	}
 	all := append(append(slices.Clone(noJob), speedKernels...), benchmarksFor(run.Startup, o)[:1]...)
 	c.Benchmarks = slices.Compact(slices.Sorted(slices.Values(all)))
+	c.Precision, c.Budget = 0, 0 // fixed, one round: calibration is not a measurement
+	if o.Budget > 0 {
+		// A budgeted run caps each calibration trial: one slow series
+		// must not eat the budget before anything is measured.
+		c.Timeout = min(o.Timeout, o.Budget/calibrationTrialShare)
+	}
 	fmt.Fprintf(log, "plan: calibrating (%d series without history, %d kernels without a job time at %s, %d series without a speed there)\n",
 		len(noFixed), len(noJob), o.Dataset, len(noSpeed))
-	_, err := RunExperiments(ctx, c, b, cexps, log)
+	dir, err := RunExperiments(ctx, c, b, cexps, log)
+	if err == nil {
+		reportCut(dir, c.Timeout, log)
+	}
 	return true, err
+}
+
+// calibrationTrialShare: a budgeted calibration trial gets at most this
+// fraction of the budget (15m: 45 s).
+const calibrationTrialShare = 20
+
+// reportCut says which calibration trials failed or hit their time cap:
+// their series' costs are guessed from the others.
+func reportCut(dir string, limit time.Duration, log io.Writer) {
+	_, rows, err := run.ReadRun(dir)
+	if err != nil {
+		return
+	}
+	var cut []string
+	for _, s := range rows {
+		if s.Status == run.StatusError && !slices.Contains(cut, s.Series()+" "+s.Benchmark) {
+			cut = append(cut, s.Series()+" "+s.Benchmark)
+		}
+	}
+	if len(cut) > 0 {
+		fmt.Fprintf(log, "plan: calibration cut %d trials (failed or over the %s cap; their costs are guessed from other series): %s\n",
+			len(cut), limit, strings.Join(cut, ", "))
+	}
 }
 
 // spread picks up to n items evenly over list, first included.

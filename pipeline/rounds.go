@@ -44,12 +44,21 @@ type roundRun struct {
 // the report and estimate error need it.
 const budgetReserveRounds = 0.10
 
-// budgetDeadline is when a budgeted run must stop sampling (zero: never).
+// budgetDeadline is when a budgeted run must stop sampling (zero: never):
+// the budget counts from when the options were read, so the build and
+// the calibration are inside it.
 func budgetDeadline(o run.Options) time.Time {
 	if o.Budget <= 0 || o.Resume != "" {
 		return time.Time{}
 	}
-	return time.Now().Add(time.Duration(float64(o.Budget) * (1 - budgetReserveRounds)))
+	return budgetStart(o).Add(time.Duration(float64(o.Budget) * (1 - budgetReserveRounds)))
+}
+
+func budgetStart(o run.Options) time.Time {
+	if o.Started.IsZero() {
+		return time.Now()
+	}
+	return o.Started
 }
 
 // DefaultMaxRepsFactor is the cap of a cell without RTWASM_MAX_REPS: this

@@ -38,6 +38,7 @@ type Options struct {
 	// budgeted claims profile); experiments not listed use the fields above.
 	PerExperiment map[string]ExperimentCells `json:"per_experiment,omitempty"`
 	Resume        string                     `json:"-"` // id of an interrupted run to complete
+	Started       time.Time                  `json:"-"` // when the options were read: a budget counts from here
 	DataDir       string                     `json:"-"`
 	BuildDir      string                     `json:"-"`
 	CacheDir      string                     `json:"-"`

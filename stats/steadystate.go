@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // SteadyClass is how one prolonged process's job times behave, after
@@ -38,9 +39,9 @@ type SteadyState struct {
 // Reached reports whether the process reached a steady state.
 func (s SteadyState) Reached() bool { return s.Class != SteadyNone }
 
-// steadyPenaltyFactor scales the changepoint penalty: β = 3·ln n in units
+// steadyPenaltyFactor scales the changepoint penalty: β = 4·ln n in units
 // of the noise variance.
-const steadyPenaltyFactor = 3
+const steadyPenaltyFactor = 4
 
 // minShift is the smallest shift of the median log time between segments
 // that counts (1 %): below it two segments are one speed.
@@ -50,14 +51,15 @@ const minShift = 0.01
 // positive) and classifies them.
 //
 // Opinion: changepoints of the mean of log times by PELT (Killick et al.
-// 2012) with a normal cost whose variance is estimated robustly from the
-// first differences (1.4826·MAD/√2, at least 0.1 %) and a penalty of
-// 3·ln n per changepoint — stricter than BIC, because a false changepoint
-// turns a flat process into a warm-up. Then an interior segment of one job
+// 2012) with a normal cost whose variance comes from the first
+// differences (diffScale, in two passes) and a penalty of 4·ln n per
+// changepoint — twice BIC's, because a false changepoint turns a flat
+// process into a warm-up: on 10–30 flat jobs with 10 % noise about 3 % are
+// split, and a 10 % shift in 20–30 jobs of 2–3 % noise is found ≥ 97 %. Then an interior segment of one job
 // is an outlier, not a speed, and is merged into its predecessor; adjacent
 // segments whose medians differ by less than max(1 %, σ) are merged too.
-// One segment is SteadyFlat; a last segment shorter than a quarter of the series
-// (and than MinWarmupSeries/2 jobs) is SteadyNone, as Barrett et al. do
+// One segment is SteadyFlat; a last segment shorter than a quarter of the
+// series or than MinWarmupSeries/2 jobs is SteadyNone, as Barrett et al. do
 // for a changepoint in the last 500 of 2000 iterations; otherwise SteadyWarmup
 // when the last segment is no slower than every earlier one, else
 // SteadySlowdown. Series shorter than MinWarmupSeries give ErrTooShort.
@@ -73,8 +75,12 @@ func ClassifySteadyState(times []float64) (SteadyState, error) {
 		}
 		logs[i] = math.Log(t)
 	}
-	sigma := diffScale(logs)
-	starts := mergeSegments(logs, pelt(logs, sigma, steadyPenaltyFactor*math.Log(float64(n))), max(minShift, sigma))
+	// Two passes: the first, with σ from every difference, finds the
+	// large shifts (a 5× first job); the second re-estimates σ without
+	// the differences across them, so smaller shifts are not drowned.
+	beta := steadyPenaltyFactor * math.Log(float64(n))
+	sigma := diffScale(logs, pelt(logs, diffScale(logs, nil), beta))
+	starts := mergeSegments(logs, pelt(logs, sigma, beta), max(minShift, sigma))
 	s := SteadyState{Segments: starts, Steady: starts[len(starts)-1]}
 	last := Median(logs[s.Steady:])
 	switch {
@@ -90,14 +96,31 @@ func ClassifySteadyState(times []float64) (SteadyState, error) {
 	return s, nil
 }
 
-// diffScale is the noise σ of x from its first differences, robust to
-// level shifts (a changepoint moves one difference only).
-func diffScale(x []float64) float64 {
-	d := make([]float64, len(x)-1)
-	for i := range d {
-		d[i] = x[i+1] - x[i]
+// diffScale is the noise σ of x from its first differences, skipping
+// those that cross a segment start in starts: the larger of the robust
+// (1.4826·MAD/√2) and the plain (SD/√2) estimate, at least 0.1 %. The MAD
+// alone underestimates σ in short series and lets noise split them.
+func diffScale(x []float64, starts []int) float64 {
+	var d []float64
+	for i := 0; i+1 < len(x); i++ {
+		if !slices.Contains(starts, i+1) {
+			d = append(d, x[i+1]-x[i])
+		}
 	}
-	return max(1.4826*mad(d, Median(d))/math.Sqrt2, minRelativeScale)
+	if len(d) < 2 {
+		return minRelativeScale
+	}
+	mean := 0.0
+	for _, v := range d {
+		mean += v
+	}
+	mean /= float64(len(d))
+	ss := 0.0
+	for _, v := range d {
+		ss += sq(v - mean)
+	}
+	plain := math.Sqrt(ss / float64(len(d)-1))
+	return max(1.4826*mad(d, Median(d)), plain, minRelativeScale*math.Sqrt2) / math.Sqrt2
 }
 
 // pelt returns the segment starts minimising Σ cost + β·changepoints, with

@@ -64,3 +64,28 @@ func TestClassifySteadyStateInput(t *testing.T) {
 		t.Error("a zero time must be refused")
 	}
 }
+
+// Flat processes are rarely split, and a small shift after a large first
+// job is still found: the two errors the penalty and σ trade.
+func TestClassifySteadyStateErrorRates(t *testing.T) {
+	split, found := 0, 0
+	for seed := range uint64(300) {
+		if s, _ := ClassifySteadyState(lognormal(12, 1, 0.1, seed+1000)); s.Class != SteadyFlat {
+			split++
+		}
+		if seed >= 100 {
+			continue
+		}
+		x := lognormal(20, 1, 0.02, seed)
+		x[0] *= 5
+		for i := 10; i < 20; i++ {
+			x[i] *= 1.1
+		}
+		if s, _ := ClassifySteadyState(x); s.Class == SteadySlowdown && s.Steady == 10 {
+			found++
+		}
+	}
+	if split > 15 || found < 90 {
+		t.Errorf("flat 12-job processes (10 %% noise) split in %d of 300 (want ≤ 15); 10 %% slowdown after a 5× first job found in %d of 100 (want ≥ 90)", split, found)
+	}
+}
