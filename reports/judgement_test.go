@@ -19,6 +19,7 @@ type judgementSeries struct {
 	startupMS float64
 	jobs      []float64 // total experiment job times (ms)
 	prolonged []float64 // iteration times (ms) of one process
+	replicate bool      // the rows are the series' replicate (the true A/A's second series)
 }
 
 func judgementRun(series []judgementSeries) *runData {
@@ -26,6 +27,9 @@ func judgementRun(series []judgementSeries) *runData {
 	order := int32(0)
 	for _, s := range series {
 		base := run.Sample{RunID: "judgement", Benchmark: "gemm", Runtime: s.id, ColdStart: "process", Status: run.StatusOK}
+		if s.replicate {
+			base.Replicate = 1
+		}
 		for i, job := range s.jobs {
 			order++
 			r := base
@@ -86,19 +90,32 @@ func TestAAPairIdenticalDataTies(t *testing.T) {
 	}
 }
 
-// TestNoisyAAPairFlagged: an A/A pair 30 % apart is a noisy host, and the
-// guidance still does not switch between the two.
+// TestNoisyAAPairFlagged: a series 30 % apart from its replicate is a noisy
+// host; a same-code pair 30 % apart is the environment's effect, not noise,
+// and the guidance still does not switch between the two.
 func TestNoisyAAPairFlagged(t *testing.T) {
 	r := judgementRun([]judgementSeries{
 		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 7), prolonged: jittered(1, 30, 8), replicate: true},
 		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
 	})
 	a := r.analyse()
-	if w := a.noise.noiseWarning(); !strings.Contains(w, "this host was noisy") || !strings.Contains(w, "native:musl vs docker:engine") {
+	if w := a.noise.noiseWarning(); !strings.Contains(w, "this host was noisy") || !strings.Contains(w, "native:musl vs its replicate") {
 		t.Errorf("warning %q", w)
 	}
 	if k := a.breakEven[0]; len(k.Ranges) != 1 || k.Ranges[0].Series != "native:musl" {
 		t.Errorf("guidance switched between identical code: %+v", k.Ranges)
+	}
+	if slices.Contains(r.series, "native:musl replicate") || len(r.samples(run.Total, "gemm", "native:musl")) != 20 {
+		t.Errorf("the replicate leaked into the series' own cells: %v", r.series)
+	}
+	env := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
+	}).analyse().noise
+	if env.noiseWarning() != "" || !strings.Contains(env.noiseNarrative(), "environment's own effect") ||
+		!strings.Contains(env.noiseNarrative(), "steady job gemm: native:musl vs docker:engine") {
+		t.Errorf("a same-code difference is the environment's effect: warning %q, narrative %q", env.noiseWarning(), env.noiseNarrative())
 	}
 }
 
@@ -205,13 +222,13 @@ func TestFailedFitGivesObservedMax(t *testing.T) {
 }
 
 // TestSwitchNeedsDifferenceBeyondFloor: native:glibc's steady job is 20 %
-// lower than native:musl's — significant, but the A/A pair (native:musl vs
-// runc:bundle, one binary) is 40 % apart, so it is host noise: no switch,
-// and the guidance says why.
+// lower than native:musl's — significant, but native:musl and its
+// replicate (one binary, measured twice) are 40 % apart, so it is host
+// noise: no switch, and the guidance says why.
 func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
 	r := judgementRun([]judgementSeries{
 		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
-		{id: "runc:bundle", startupMS: 30, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 30, 4)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 30, 4), replicate: true},
 		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
 	})
 	k := r.analyse().breakEven[0]
@@ -234,5 +251,22 @@ func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
 	}
 	if pt := quiet.Ranges[1].Point; !(pt.Low <= pt.N && pt.N <= pt.High) || quiet.Ranges[1].From != math.Floor(pt.N)+1 {
 		t.Errorf("break-even %v [%v, %v], range from %v", pt.N, pt.Low, pt.High, quiet.Ranges[1].From)
+	}
+}
+
+// TestSmokeFloorNotDeterminable: 3 noisy samples per side of the true A/A
+// give no floor and no warning of a huge one: the report says the floor
+// is not determinable at this size.
+func TestSmokeFloorNotDeterminable(t *testing.T) {
+	noisy := func(seed uint64) []float64 { return []float64{1, 9, 3 + float64(seed)} }
+	n := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: noisy(1), prolonged: noisy(2)},
+		{id: "native:musl", startupMS: 0.5, jobs: noisy(3), prolonged: noisy(4), replicate: true},
+	}).analyse().noise
+	if !n.measured() || n.determined() || n.noiseWarning() != "" {
+		t.Fatalf("measured %v, determined %v, warning %q", n.measured(), n.determined(), n.noiseWarning())
+	}
+	if text := n.noiseNarrative(); !strings.Contains(text, "not determinable at this sample size") || !strings.Contains(text, "n = 2") {
+		t.Errorf("narrative %q", text)
 	}
 }

@@ -21,7 +21,7 @@ func (r *runData) setupSection(noise runNoise) section {
 	if m.Calibration != nil {
 		c.Tables = append(c.Tables, calibrationTable(*m.Calibration))
 	}
-	if noise.measured() {
+	if noise.measured() || len(noise.rows()) > 0 {
 		c.Tables = append(c.Tables, noise.noiseTable(r.benchmarks))
 	}
 	return c

@@ -67,3 +67,16 @@ func TestTrueAATiedAcrossSeeds(t *testing.T) {
 		t.Errorf("identical distributions: %d of 100 seeds tied, %d different; want ≥ 90 tied", tied, different)
 	}
 }
+
+// Below MinNoiseSamples per side the floor is not determinable (NaN), not
+// the sample's spread.
+func TestNoiseFloorNeedsSamples(t *testing.T) {
+	few := []AAPair{{Benchmark: "gemm", Name: "a", A: lognormal(3, 5, 0.3, 1), B: lognormal(3, 5, 0.3, 2)}}
+	if f := MeasureNoise(few, Options{}).Floor["gemm"]; !math.IsNaN(f) {
+		t.Errorf("3 samples per side gave a floor of %v", f)
+	}
+	enough := []AAPair{{Benchmark: "gemm", Name: "a", A: lognormal(MinNoiseSamples, 5, 0.03, 1), B: lognormal(MinNoiseSamples, 5, 0.03, 2)}}
+	if f := MeasureNoise(enough, Options{}).Floor["gemm"]; math.IsNaN(f) {
+		t.Errorf("%d samples per side gave no floor", MinNoiseSamples)
+	}
+}
