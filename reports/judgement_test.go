@@ -270,3 +270,25 @@ func TestSmokeFloorNotDeterminable(t *testing.T) {
 		t.Errorf("narrative %q", text)
 	}
 }
+
+// TestSamplingSaysWhereItStopped: a cell stopped at its cap is named with
+// its reason and width; fixed repetitions say so.
+func TestSamplingSaysWhereItStopped(t *testing.T) {
+	m := run.Manifest{Options: run.Options{Reps: 5, Precision: 0.05}, Rounds: []run.Round{{}, {}},
+		Sampling: []run.CellStop{
+			{Cell: run.CellID(run.Startup, "gemm", "native:glibc"), Reps: 5, HalfWidth: 0.01, Stop: run.StopPrecision},
+			{Cell: run.CellID(run.Startup, "gemm", "docker:engine"), Reps: 20, HalfWidth: 0.12, Stop: run.StopCap},
+		}}
+	text := samplingNarrative(m)
+	if !strings.Contains(text, "1 of 2 cells met the target; 1 stopped at their cap") || !strings.Contains(text, "in 3 rounds") {
+		t.Errorf("narrative %q", text)
+	}
+	tab, ok := samplingTable(m)
+	if !ok || len(tab.Rows) != 1 || !slices.Equal(tab.Rows[0], []string{"startup", "gemm", "docker:engine", "20", "±12.0 %", "cap"}) {
+		t.Errorf("table %v", tab.Rows)
+	}
+	m.Options.Precision = 0
+	if text := samplingNarrative(m); !strings.Contains(text, "fixed repetitions") {
+		t.Errorf("fixed: %q", text)
+	}
+}
