@@ -292,3 +292,23 @@ func TestSamplingSaysWhereItStopped(t *testing.T) {
 		t.Errorf("fixed: %q", text)
 	}
 }
+
+// TestSteadyOnlyFromSteadyProcesses: a process with no steady state gives
+// no steady jobs; the narrative counts it.
+func TestSteadyOnlyFromSteadyProcesses(t *testing.T) {
+	var rows []run.Sample
+	for rep, trend := range []float64{0, 0.05} { // a flat process, and one 5 % slower every job
+		for i, ms := range jittered(1, 30, uint64(rep)) {
+			rows = append(rows, run.Sample{Experiment: run.Prolonged, Benchmark: "gemm", Runtime: "native:glibc", ColdStart: run.ColdProcess,
+				Status: run.StatusOK, Rep: int32(rep + 1), Iteration: int32(i + 1), Iterations: 30, IterationNS: int64(ms * (1 + trend*float64(i)) * nsPerMS)})
+		}
+	}
+	st, _ := newRun(run.Manifest{}, rows).steadyState("gemm", "native:glibc")
+	if st.reached() != 1 || st.Classes[stats.SteadyNone] != 1 || st.Classes[stats.SteadyFlat] != 1 || len(st.Steady) != 29 {
+		t.Fatalf("reached %d, classes %v, %d steady jobs; want the flat process's 29 only", st.reached(), st.Classes, len(st.Steady))
+	}
+	text := steadyNarrative(map[steadyKey]steadyState{{"gemm", "native:glibc"}: st})
+	if !strings.Contains(text, "1 flat, 0 warm-up, 0 slowdown, 1 with no steady state") || !strings.Contains(text, "1 reached a steady state") {
+		t.Errorf("narrative %q", text)
+	}
+}
