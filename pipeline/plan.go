@@ -52,6 +52,10 @@ type PlanLine struct {
 	// its cap (Trials and Wall are the first round's).
 	CapTrials int
 	CapWall   time.Duration
+	// ExpectedTrials and ExpectedWall are the trials past the first round
+	// that the latest adaptive run on this host needed for the same cells.
+	ExpectedTrials int
+	ExpectedWall   time.Duration
 }
 
 // Plan is what a run of the options will measure and its estimated wall time.
@@ -70,6 +74,9 @@ type history struct {
 	job   map[jobKey][]float64 // seconds per init+kernel run
 	setup []float64            // per-run seconds outside trials
 	runs  int
+	// reps is how many repetitions adaptive sampling gave a cell at a
+	// dataset in the latest run that sampled it (run.CellStop).
+	reps map[string]int
 }
 
 type jobKey struct{ series, dataset, benchmark string }
@@ -79,7 +86,7 @@ type jobKey struct{ series, dataset, benchmark string }
 // measured them, the host's current state (an older run may have shared the
 // host with other work).
 func loadHistory(dataDir string) history {
-	h := history{fixed: map[string][]float64{}, job: map[jobKey][]float64{}}
+	h := history{fixed: map[string][]float64{}, job: map[jobKey][]float64{}, reps: map[string]int{}}
 	type past struct {
 		m    run.Manifest
 		rows []run.Sample
@@ -115,6 +122,11 @@ type trialCost struct {
 }
 
 func (h *history) add(m run.Manifest, rows []run.Sample) {
+	for _, c := range m.Sampling {
+		if h.reps != nil {
+			h.reps[c.Cell+"|"+string(m.Options.Dataset)] = c.Reps
+		}
+	}
 	byOrder := map[int32]*trialCost{}
 	for _, s := range rows {
 		if s.Order < 0 || s.LaunchNS <= 0 {
@@ -332,6 +344,12 @@ func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 				if o.Precision > 0 {
 					line.CapTrials += capFor(exp, o)
 					line.CapWall += time.Duration(capFor(exp, o)) * wall
+					// Expected: what the last adaptive run here gave the cell.
+					if n, ok := h.reps[run.CellID(exp, bench, series)+"|"+string(o.Dataset)]; ok {
+						extra := min(max(n, reps), capFor(exp, o)) - reps
+						line.ExpectedTrials += extra
+						line.ExpectedWall += time.Duration(extra) * wall
+					}
 				}
 			}
 			lines := []PlanLine{line}
@@ -389,12 +407,15 @@ func (p Plan) Print(w io.Writer, o run.Options) {
 	}
 	fmt.Fprintf(w, "plan: %d trials, estimated wall time %s (set-up and finishing %s)", trials, roundDuration(p.Wall), roundDuration(p.Setup))
 	if o.Precision > 0 {
-		capTrials := 0
+		capTrials, expTrials, expWall := 0, 0, p.Wall
 		for _, l := range p.Lines {
-			capTrials += l.CapTrials
+			capTrials, expTrials, expWall = capTrials+l.CapTrials, expTrials+l.ExpectedTrials, expWall+l.ExpectedWall
 		}
-		fmt.Fprintf(w, "; adaptive sampling to %s: that is the first round (every cell precise after it), at most %d trials, %s "+
-			"(every cell at its cap)", formatPrecision(o.Precision), capTrials, roundDuration(p.CapWall))
+		fmt.Fprintf(w, "; adaptive sampling to %s: that is the first round, at most %d trials, %s (every cell at its cap)",
+			formatPrecision(o.Precision), capTrials, roundDuration(p.CapWall))
+		if expTrials > 0 {
+			fmt.Fprintf(w, "; expected from the last adaptive run here: %d trials, %s", trials+expTrials, roundDuration(expWall))
+		}
 	}
 	if n := max(o.Shards, 1); n > 1 {
 		fmt.Fprintf(w, "; on %d shards about %s", n, roundDuration(p.Wall/time.Duration(n)))
