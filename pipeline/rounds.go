@@ -21,6 +21,10 @@ import (
 // trials — as many as the half-width's 1/√n shrinkage says it needs, at
 // most doubling its count per round and never past the cap — and the next
 // round's new trials are shuffled (seeded) and interleaved like the first.
+// A prolonged cell of two or more processes is judged on its processes
+// instead (Kalibera & Jones, stats.PlanLevels): the CI of the geometric
+// mean over processes, and as many processes as its variance components
+// need; the jobs per process they make optimal are recorded as advice.
 // Rounds end when every cell met the target or its cap, or when the
 // budget would be passed. Each round's counts go into the manifest before
 // its first trial, so a resumed run replays them and decides the next
@@ -159,6 +163,12 @@ func decideRound(o run.Options, templates map[string]trial, reps map[string]int,
 		values, perTrial := cellValues(c, n, done)
 		st := run.CellStop{Cell: id, Reps: n, HalfWidth: -1}
 		h := stats.RelativeHalfWidth(values)
+		need := 0
+		if levels, ok := processLevels(c, n, done, o.Precision); ok {
+			// Two or more processes: the processes are the units
+			// (Kalibera & Jones), not their pooled jobs.
+			h, need, st.JobsPerProcess = levels.HalfWidth, levels.Processes, levels.JobsPerProcess
+		}
 		if !math.IsInf(h, 1) {
 			st.HalfWidth = h
 		}
@@ -171,7 +181,9 @@ func decideRound(o run.Options, templates map[string]trial, reps map[string]int,
 		case n >= limit:
 			st.Stop = run.StopCap
 		default:
-			need := int(math.Ceil(float64(stats.SamplesForPrecision(values, o.Precision)) / perTrial))
+			if need == 0 {
+				need = int(math.Ceil(float64(stats.SamplesForPrecision(values, o.Precision)) / perTrial))
+			}
 			next[id] = min(limit, n+min(n, max(1, need-n)))
 		}
 		stops = append(stops, st)
@@ -209,6 +221,42 @@ func cellValues(c trial, reps int, done map[string][]run.Sample) ([]float64, flo
 		}
 	}
 	return values, float64(len(values)) / float64(max(trials, 1))
+}
+
+// processLevels plans a prolonged cell's processes × jobs from its
+// processes so far (stats.PlanLevels): a process costs its start-up and
+// its first half's jobs (warm-up), a job its median steady time.
+func processLevels(c trial, reps int, done map[string][]run.Sample, target float64) (stats.Levels, bool) {
+	if c.exp != run.Prolonged {
+		return stats.Levels{}, false
+	}
+	var steady [][]float64
+	var fixed, jobs []float64
+	for rep := 1; rep <= reps; rep++ {
+		t := c
+		t.rep = rep
+		var process []float64
+		cost := 0.0
+		for _, s := range done[t.key()] {
+			switch {
+			case s.Status != run.StatusOK:
+			case s.Iteration > s.Iterations/2:
+				process = append(process, float64(s.IterationNS))
+			default:
+				cost += float64(s.IterationNS)
+				if s.Iteration == 1 {
+					cost += float64(s.StartupNS)
+				}
+			}
+		}
+		if len(process) > 0 {
+			steady, fixed, jobs = append(steady, process), append(fixed, cost), append(jobs, process...)
+		}
+	}
+	if len(steady) < 2 {
+		return stats.Levels{}, false
+	}
+	return stats.PlanLevels(steady, stats.Median(fixed), stats.Median(jobs), target)
 }
 
 // roundTrials are the new trials of a round: each cell's repetitions past

@@ -137,3 +137,25 @@ func TestPlanReplicates(t *testing.T) {
 		t.Errorf("trials per series %v; want 3 each for native:musl, its replicate and fake:other", count)
 	}
 }
+
+// TestRoundsProlongedLevels: a prolonged cell of two processes is judged on
+// its processes (Kalibera & Jones) and records the jobs per process the
+// plan finds optimal.
+func TestRoundsProlongedLevels(t *testing.T) {
+	b := fakeBuilds([]string{"gemm"}, &fakeRuntime{id: "fake:quiet"})
+	o := testOptions(t)
+	o.Benchmarks, o.Reps, o.ProlongedReps, o.Iterations, o.Precision = []string{"gemm"}, 6, 2, 8, 0.05
+	dir, err := RunExperiments(context.Background(), o, b, []string{run.Prolonged}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := run.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Identical processes: the between-process variance is 0, so every
+	// measured job (the second half: 4) is worth keeping.
+	if len(m.Sampling) != 1 || m.Sampling[0].Stop != run.StopPrecision || m.Sampling[0].Reps != 2 || m.Sampling[0].JobsPerProcess != 4 {
+		t.Errorf("sampling %+v", m.Sampling)
+	}
+}

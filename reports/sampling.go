@@ -37,7 +37,26 @@ func samplingNarrative(m run.Manifest) string {
 			text += fmt.Sprintf("; %d %s", count[stop.word], stop.text)
 		}
 	}
-	return text + " (the cells short of the target are listed below; their figures are less precise than the rest)."
+	text += " (the cells short of the target are listed below; their figures are less precise than the rest)"
+	if jobs := jobsPerProcess(m.Sampling); len(jobs) > 0 {
+		text += fmt.Sprintf(". Prolonged cells of two or more processes are judged on their processes, not their pooled jobs "+
+			"(Kalibera & Jones: the CI of the geometric mean over processes); the jobs per process their variance components make "+
+			"optimal are %d–%d (median %d), against the %d measured after each process's first half — advice for RTWASM_ITERATIONS",
+			slices.Min(jobs), slices.Max(jobs), jobs[len(jobs)/2], o.Iterations-o.Iterations/2)
+	}
+	return text + "."
+}
+
+// jobsPerProcess are the cells' Kalibera & Jones optima, sorted.
+func jobsPerProcess(stops []run.CellStop) []int {
+	var jobs []int
+	for _, s := range stops {
+		if s.JobsPerProcess > 0 {
+			jobs = append(jobs, s.JobsPerProcess)
+		}
+	}
+	slices.Sort(jobs)
+	return jobs
 }
 
 // samplingTable lists the cells that stopped short of the target.

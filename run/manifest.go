@@ -67,6 +67,10 @@ type CellStop struct {
 	// -1 when too few samples gave no CI.
 	HalfWidth float64 `json:"half_width"`
 	Stop      string  `json:"stop"`
+	// JobsPerProcess is, for a prolonged cell of two or more processes,
+	// the measured jobs per process Kalibera & Jones' plan finds optimal
+	// (RTWASM_ITERATIONS is fixed within a run; this is advice for the next).
+	JobsPerProcess int `json:"jobs_per_process,omitempty"`
 }
 
 // HostRecord fingerprints the host a fleet shard ran on, at the start or the
