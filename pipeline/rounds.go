@@ -21,10 +21,11 @@ import (
 // trials — as many as the half-width's 1/√n shrinkage says it needs, at
 // most doubling its count per round and never past the cap — and the next
 // round's new trials are shuffled (seeded) and interleaved like the first.
-// A prolonged cell of two or more processes is judged on its processes
-// instead (Kalibera & Jones, stats.PlanLevels): the CI of the geometric
-// mean over processes, and as many processes as its variance components
-// need; the jobs per process they make optimal are recorded as advice.
+// A prolonged cell is judged on its processes instead (Kalibera & Jones,
+// stats.PlanLevels): the CI of the geometric mean over processes, and as
+// many processes as its variance components need — at least two, since
+// the jobs of one process share its state; the jobs per process they make
+// optimal are recorded as advice.
 // Rounds end when every cell met the target or its cap, or when the
 // budget would be passed. Each round's counts go into the manifest before
 // its first trial, so a resumed run replays them and decides the next
@@ -168,6 +169,10 @@ func decideRound(o run.Options, templates map[string]trial, reps map[string]int,
 			// Two or more processes: the processes are the units
 			// (Kalibera & Jones), not their pooled jobs.
 			h, need, st.JobsPerProcess = levels.HalfWidth, levels.Processes, levels.JobsPerProcess
+		} else if c.exp == run.Prolonged && len(values) > 0 {
+			// One process: its jobs share its state, so their CI says
+			// nothing of the next process's; a second one is needed.
+			h, need = math.Inf(1), 2
 		}
 		if !math.IsInf(h, 1) {
 			st.HalfWidth = h

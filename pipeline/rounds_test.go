@@ -159,3 +159,19 @@ func TestRoundsProlongedLevels(t *testing.T) {
 		t.Errorf("sampling %+v", m.Sampling)
 	}
 }
+
+// TestRoundsOneProcessIsNotEnough: a prolonged cell of one quiet process
+// gets a second one: one process's jobs are not independent samples.
+func TestRoundsOneProcessIsNotEnough(t *testing.T) {
+	b := fakeBuilds([]string{"gemm"}, &fakeRuntime{id: "fake:quiet"})
+	o := testOptions(t)
+	o.Benchmarks, o.Reps, o.ProlongedReps, o.Iterations, o.Precision = []string{"gemm"}, 6, 1, 12, 0.05
+	dir, err := RunExperiments(context.Background(), o, b, []string{run.Prolonged}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := run.ReadManifest(dir)
+	if len(m.Sampling) != 1 || m.Sampling[0].Reps != 2 || m.Sampling[0].Stop != run.StopPrecision || len(m.Rounds) != 1 {
+		t.Errorf("sampling %+v, rounds %v; want a second process, then precise", m.Sampling, m.Rounds)
+	}
+}

@@ -15,11 +15,12 @@ import (
 // total-experiment jobs (ExecNS, TotalNS = startup + job) and one prolonged
 // process per series with the given iteration times.
 type judgementSeries struct {
-	id        string
-	startupMS float64
-	jobs      []float64 // total experiment job times (ms)
-	prolonged []float64 // iteration times (ms) of one process
-	replicate bool      // the rows are the series' replicate (the true A/A's second series)
+	id         string
+	startupMS  float64
+	jobs       []float64 // total experiment job times (ms)
+	prolonged  []float64 // iteration times (ms) of one process
+	replicate  bool      // the rows are the series' replicate (the true A/A's second series)
+	perProcess int       // > 0: prolonged is split into processes of this many iterations
 }
 
 func judgementRun(series []judgementSeries) *runData {
@@ -41,11 +42,15 @@ func judgementRun(series []judgementSeries) *runData {
 			st.Experiment, st.ExecNS, st.TotalNS = run.Startup, 0, 0
 			rows = append(rows, st)
 		}
+		per := len(s.prolonged)
+		if s.perProcess > 0 {
+			per = s.perProcess
+		}
 		for i, it := range s.prolonged {
 			order++
 			r := base
-			r.Experiment, r.Rep, r.Order = run.Prolonged, 1, order
-			r.Iteration, r.Iterations = int32(i+1), int32(len(s.prolonged))
+			r.Experiment, r.Rep, r.Order = run.Prolonged, int32(1+i/per), order
+			r.Iteration, r.Iterations = int32(1+i%per), int32(per)
 			r.StartupNS, r.IterationNS = int64(s.startupMS*nsPerMS), int64(it*nsPerMS)
 			rows = append(rows, r)
 		}
@@ -77,7 +82,9 @@ func TestAAPairIdenticalDataTies(t *testing.T) {
 		t.Fatalf("%d A/A rows, want 2 (steady job and job)", len(rows))
 	}
 	for _, row := range rows {
-		if row.Result.Verdict != stats.Tied || row.Result.Ratio != 1 || !(row.Floor < stats.DefaultMargin) {
+		// One process per side: one steady value each, so no steady floor.
+		steadyOK := row.Quantity == noiseSteady && row.Result.NA == 1 && math.IsNaN(row.Floor)
+		if row.Result.Ratio != 1 || !(steadyOK || row.Result.Verdict == stats.Tied && row.Floor < stats.DefaultMargin) {
 			t.Errorf("%s %s: %v, ratio %v, floor %v", row.Quantity, row.Pair.Name, row.Result.Verdict, row.Result.Ratio, row.Floor)
 		}
 	}
@@ -95,7 +102,7 @@ func TestAAPairIdenticalDataTies(t *testing.T) {
 // and the guidance still does not switch between the two.
 func TestNoisyAAPairFlagged(t *testing.T) {
 	r := judgementRun([]judgementSeries{
-		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2.6, 20, 1), prolonged: jittered(1.3, 30, 2)},
 		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 7), prolonged: jittered(1, 30, 8), replicate: true},
 		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
 	})
@@ -110,11 +117,11 @@ func TestNoisyAAPairFlagged(t *testing.T) {
 		t.Errorf("the replicate leaked into the series' own cells: %v", r.series)
 	}
 	env := judgementRun([]judgementSeries{
-		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2.6, 20, 1), prolonged: jittered(1.3, 30, 2)},
 		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
 	}).analyse().noise
 	if env.noiseWarning() != "" || !strings.Contains(env.noiseNarrative(), "environment's own effect") ||
-		!strings.Contains(env.noiseNarrative(), "steady job gemm: native:musl vs docker:engine") {
+		!strings.Contains(env.noiseNarrative(), "job gemm: native:musl vs docker:engine") {
 		t.Errorf("a same-code difference is the environment's effect: warning %q, narrative %q", env.noiseWarning(), env.noiseNarrative())
 	}
 }
@@ -227,9 +234,9 @@ func TestFailedFitGivesObservedMax(t *testing.T) {
 // noise: no switch, and the guidance says why.
 func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
 	r := judgementRun([]judgementSeries{
-		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
-		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 30, 4), replicate: true},
-		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 60, 2), perProcess: 10},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 60, 4), perProcess: 10, replicate: true},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 60, 6), perProcess: 10},
 	})
 	k := r.analyse().breakEven[0]
 	if c := k.steadyVerdict("native:glibc", "native:musl"); c.Verdict != stats.Different {
@@ -266,7 +273,7 @@ func TestSmokeFloorNotDeterminable(t *testing.T) {
 	if !n.measured() || n.determined() || n.noiseWarning() != "" {
 		t.Fatalf("measured %v, determined %v, warning %q", n.measured(), n.determined(), n.noiseWarning())
 	}
-	if text := n.noiseNarrative(); !strings.Contains(text, "not determinable at this sample size") || !strings.Contains(text, "n = 2") {
+	if text := n.noiseNarrative(); !strings.Contains(text, "not determinable at this sample size") || !strings.Contains(text, "n = 1") {
 		t.Errorf("narrative %q", text)
 	}
 }

@@ -32,7 +32,10 @@ var aaGroups = [][]string{
 var statsOptions = stats.Options{Resamples: bootstrapResamples, Seed: bootstrapSeed}
 
 // A/A quantities: the job of the total experiment (main → end of main,
-// start-up excluded) and the prolonged test's steady job.
+// start-up excluded) and the prolonged test's steady job — one value per
+// process (its median steady job): the jobs of one process share its
+// state, so pooling them would count one process as many samples
+// (Kalibera & Jones), and a single process per side gives no steady floor.
 const (
 	noiseJob    = "job"
 	noiseSteady = "steady job"
@@ -111,7 +114,7 @@ func (r *runData) noise(steady map[steadyKey]steadyState) runNoise {
 				n.jobPairs = append(n.jobPairs, stats.AAPair{Benchmark: b, Name: name, A: x, B: y})
 			}
 			twin, _ := steadyStateOf(b, series, r.replicates[cellKey{run.Prolonged, b, series}])
-			if x, y := steady[steadyKey{b, series}].Steady, twin.Steady; len(x) > 0 && len(y) > 0 {
+			if x, y := steady[steadyKey{b, series}].ProcessSteady, twin.ProcessSteady; len(x) > 0 && len(y) > 0 {
 				n.steadyPairs = append(n.steadyPairs, stats.AAPair{Benchmark: b, Name: name, A: x, B: y})
 			}
 		}
@@ -122,7 +125,7 @@ func (r *runData) noise(steady map[steadyKey]steadyState) runNoise {
 					if x, y := r.execValues(b, a), r.execValues(b, c); len(x) > 0 && len(y) > 0 {
 						n.env.jobPairs = append(n.env.jobPairs, stats.AAPair{Benchmark: b, Name: name, A: x, B: y})
 					}
-					if x, y := steady[steadyKey{b, a}].Steady, steady[steadyKey{b, c}].Steady; len(x) > 0 && len(y) > 0 {
+					if x, y := steady[steadyKey{b, a}].ProcessSteady, steady[steadyKey{b, c}].ProcessSteady; len(x) > 0 && len(y) > 0 {
 						n.env.steadyPairs = append(n.env.steadyPairs, stats.AAPair{Benchmark: b, Name: name, A: x, B: y})
 					}
 				}

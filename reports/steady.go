@@ -32,6 +32,9 @@ type steadyState struct {
 	Trending          int   // processes with no steady state
 	Classes           map[stats.SteadyClass]int
 	First, Steady     []float64
+	// ProcessSteady is each process's median steady job: one value per
+	// process, the independent unit (its jobs are not independent samples).
+	ProcessSteady []float64
 }
 
 // reached is how many processes reached a steady state.
@@ -100,6 +103,7 @@ func steadyStateOf(benchmark, series string, samples []run.Sample) (steadyState,
 		}
 		if from < len(times) {
 			st.Steady = append(st.Steady, times[from:]...)
+			st.ProcessSteady = append(st.ProcessSteady, stats.Median(times[from:]))
 		}
 	}
 	return st, st.Processes > 0
