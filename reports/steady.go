@@ -152,7 +152,7 @@ func steadyNarrative(states map[steadyKey]steadyState) string {
 		}
 	}
 	text := fmt.Sprintf("Steady state is detected, not assumed: each prolonged process's job times are segmented at their "+
-		"changepoints (PELT on log times, penalty 3·ln n; segments within max(1 %%, noise) merged) and classified after Barrett et al. "+
+		"changepoints (PELT on log times, penalty 4·ln n; segments within max(1 %%, noise) merged) and classified after Barrett et al. "+
 		"as flat, warm-up, slowdown or no steady state; the steady job time is the median of the last segment of the processes that "+
 		"reached a steady state (never iteration 1, the model's first job). Of %d processes, %d were classified: %d flat, %d warm-up, "+
 		"%d slowdown, %d with no steady state (their jobs are left out of steady figures); %d reached a steady state",
