@@ -50,11 +50,14 @@ func FitBudget(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	if o.Profile != ProfileClaims || o.PerExperiment != nil || o.Budget <= 0 {
 		return o, nil
 	}
-	start := time.Now()
+	start := budgetStart(o) // the build and the calibration count
 	probe := o
+	// Calibration is bounded: series speeds only for the claims series, on
+	// the two cheapest kernels, each trial capped (Calibrate).
 	probe.PerExperiment = map[string]run.ExperimentCells{
-		run.Startup: {Benchmarks: o.Benchmarks[:1], Reps: 1},
-		run.Total:   {Benchmarks: candidates(o), Reps: 1, Series: []string{seriesNativeRef}},
+		run.Startup:   {Benchmarks: o.Benchmarks[:1], Reps: 1},
+		run.Total:     {Benchmarks: candidates(o), Reps: 1, Series: []string{seriesNativeRef}},
+		run.Prolonged: {Benchmarks: cheapest(candidates(o), 2), Reps: 1, Series: claimsSeries},
 	}
 	if _, err := Calibrate(ctx, probe, b, []string{run.Startup, run.Total}, log); err != nil {
 		return o, fmt.Errorf("claims profile: calibration: %w", err)
@@ -68,6 +71,9 @@ func FitBudget(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	fmt.Fprintf(log, "claims: budget %s; %s\n", o.Budget, describeCells(fitted))
 	return fitted, nil
 }
+
+// cheapest is the first n of list (candidates come cheapest first).
+func cheapest(list []string, n int) []string { return list[:min(n, len(list))] }
 
 // candidates are the claims kernels among the selected ones.
 func candidates(o run.Options) []string {

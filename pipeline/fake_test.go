@@ -21,8 +21,10 @@ import (
 type fakeRuntime struct {
 	id   string
 	fail func(module string, args []string) error // nil: never
-	mu   sync.Mutex
-	runs int
+	// startup is the launch → main_start of the nth run (1-based); nil: 1 µs.
+	startup func(n int) int64
+	mu      sync.Mutex
+	runs    int
 }
 
 func (f *fakeRuntime) ID() string               { return f.id }
@@ -40,6 +42,7 @@ func (f *fakeRuntime) SetUp(_ context.Context, p runtimes.Probe) runtimes.Probe 
 func (f *fakeRuntime) Run(_ context.Context, module string, args []string) runtimes.Result {
 	f.mu.Lock()
 	f.runs++
+	nth := f.runs
 	f.mu.Unlock()
 	launch := time.Now().UnixNano()
 	if f.fail != nil {
@@ -53,6 +56,9 @@ func (f *fakeRuntime) Run(_ context.Context, module string, args []string) runti
 	}
 	var out strings.Builder
 	t := launch + 1000
+	if f.startup != nil {
+		t = launch + f.startup(nth)
+	}
 	fmt.Fprintf(&out, "rtwasm main_start %d\n", t)
 	for i := 1; i <= n; i++ {
 		t += 100

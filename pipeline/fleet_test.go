@@ -90,7 +90,11 @@ func lastLinesOf(s string, n int) string {
 
 // trialKey names a row's trial as the plan does.
 func trialKey(s run.Sample) string {
-	return fmt.Sprintf("%s|%s|%s|%d", s.Experiment, s.Benchmark, s.Series(), s.Rep)
+	series := s.Series()
+	if s.Replicate > 0 {
+		series = replicateName(series)
+	}
+	return fmt.Sprintf("%s|%s|%s|%d", s.Experiment, s.Benchmark, series, s.Rep)
 }
 
 // checkFleetRun reads the merged run and checks every planned trial is there
@@ -170,7 +174,7 @@ func TestFleetSmoke(t *testing.T) {
 	}
 	t.Logf("fleet run done in %v:\n%s", time.Since(start).Round(time.Millisecond), st)
 	status.Reset()
-	if err := PrintStatus(ctx, &status, dir, fs.s); err != nil || !strings.Contains(status.String(), "20 of 20 trials") {
+	if err := PrintStatus(ctx, &status, dir, fs.s); err != nil || !strings.Contains(status.String(), "30 of 30 trials") {
 		t.Errorf("status after the run (%v):\n%s", err, status.String())
 	}
 	t.Logf("go tool mage status:\n%s", status.String())

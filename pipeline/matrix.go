@@ -33,11 +33,12 @@ type trial struct {
 	rep        int
 	iterations int
 	stress     string // the interference while it runs: "" (none) or the RTWASM_STRESS kind
+	replicate  int32 // 1: the A/A replicate of the series (run.ReplicatedSeries)
 }
 
 // key identifies the trial within its run, for the journal.
 func (c trial) key() string {
-	k := fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, run.Series(c.rt.ID(), c.rt.ColdStart()), c.rep)
+	k := fmt.Sprintf("%s|%s|%s|%d", c.exp, c.kernel.Name, c.seriesName(), c.rep)
 	if c.stress != "" {
 		k += "|stress=" + c.stress
 	}
@@ -46,6 +47,17 @@ func (c trial) key() string {
 
 // condition is the trial's stress condition as recorded in its rows.
 func (c trial) condition() string { return orDefault(c.stress, StressNone) }
+
+// seriesName is the trial's series, marked when it is the replicate.
+func (c trial) seriesName() string {
+	if c.replicate > 0 {
+		return replicateName(run.Series(c.rt.ID(), c.rt.ColdStart()))
+	}
+	return run.Series(c.rt.ID(), c.rt.ColdStart())
+}
+
+// replicateName names a series' replicate in journal keys and the plan.
+func replicateName(series string) string { return series + " replicate" }
 
 // iterationsFor is how many init+kernel runs an experiment asks for:
 // start-up needs none (main_start comes before any work), total one.
@@ -81,6 +93,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if err := b.usable(o.Benchmarks); err != nil {
 		return "", err
 	}
+	deadline := budgetDeadline(o) // before calibration: the budget counts it
 	o, err := FitBudget(ctx, o, b, exps, log)
 	if err != nil {
 		return "", err
@@ -125,11 +138,25 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if o.Profile == "tail" {
 		PrintTailEstimate(log, o, exps)
 	}
+	before, t0 := len(done), time.Now()
 	if err := measureTrials(ctx, dir, m.RunID, trials, order, 0, b, o, j, done, log); err != nil {
 		if errors.Is(err, errInterrupted) {
 			return dir, interrupt(dir, m, len(done), o)
 		}
 		return dir, err
+	}
+	if o.Precision > 0 {
+		var pace time.Duration // per trial of round 1, if this invocation took any
+		if n := len(done) - before; n > 0 {
+			pace = time.Since(t0) / time.Duration(n)
+		} // adaptive sampling: rounds until each cell is precise (rounds.go)
+		if err := sampleRounds(ctx, roundRun{dir: dir, m: &m, o: o, b: b, j: j, done: done, log: log, first: trials,
+			pace: pace, deadline: deadline}); err != nil {
+			if errors.Is(err, errInterrupted) {
+				return dir, interrupt(dir, m, len(done), o)
+			}
+			return dir, err
+		}
 	}
 	m.Taken = len(done)
 	m.HostLatency = hostLatency(ctx, "after", o, m.HostLatency, log)
@@ -148,7 +175,13 @@ var errInterrupted = errors.New("interrupted")
 func measureTrials(ctx context.Context, dir, runID string, trials []trial, order []int, shard int, b *Builds, o run.Options,
 	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
 	hostName, _ := os.Hostname()
-	progress := newProgress(log, len(trials), len(done))
+	taken := 0
+	for _, c := range trials {
+		if _, ok := done[c.key()]; ok {
+			taken++
+		}
+	}
+	progress := newProgress(log, len(trials), taken)
 	// Interference (stress.go) runs while stressed blocks of trials do; the
 	// deferred stop covers errors and interrupts.
 	stress := &stressSwitch{o: o, tmp: dir, log: log}
@@ -300,7 +333,7 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 					continue
 				}
 				for c.rep = 1; c.rep <= repsFor(exp, o); c.rep++ {
-					trials = append(trials, c)
+					trials = append(trials, withReplicate(c)...)
 				}
 			}
 		}
@@ -422,7 +455,7 @@ func baseSample(runID string, c trial, d kernels.Dataset) run.Sample {
 	engine, mode, _ := strings.Cut(c.rt.ID(), ":")
 	return run.Sample{RunID: runID, Experiment: c.exp, Benchmark: c.kernel.Name, Category: c.kernel.Category,
 		Dataset: string(d), Runtime: c.rt.ID(), Engine: engine, Mode: mode, Target: string(c.rt.Target()),
-		Binary: c.binary, ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations)}
+		Binary: c.binary, ColdStart: c.rt.ColdStart(), Rep: int32(c.rep), Iterations: int32(c.iterations), Replicate: c.replicate}
 }
 
 // sleepCtx waits d, or less if ctx ends first (then its error).

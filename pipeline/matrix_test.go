@@ -51,14 +51,18 @@ func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantErr := map[string]string{
-		"gemm wazero:interp":   "invalid magic number",
-		"gemm wazero:compiler": "invalid magic number",
-		"gemm native:glibc":    "timeout",
-		"atax native:musl":     "build failed",
+		"gemm wazero:interp":         "invalid magic number",
+		"gemm wazero:compiler":       "invalid magic number",
+		"gemm native:glibc":          "timeout",
+		"atax native:musl":           "build failed",
+		"atax native:musl replicate": "build failed",
 	}
 	ok := map[string]int{}
 	for _, s := range rows {
 		key := s.Benchmark + " " + s.Runtime
+		if s.Replicate > 0 {
+			key += " replicate" // native:musl's true A/A series
+		}
 		if want, isBad := wantErr[key]; isBad {
 			if s.Status != run.StatusError || !strings.Contains(s.Error, want) {
 				t.Errorf("%s %s: status %s error %q, want an error row containing %q", key, s.Experiment, s.Status, s.Error, want)
@@ -70,8 +74,8 @@ func TestMatrixRecordsFailuresAndGoesOn(t *testing.T) {
 		}
 		ok[key+" "+s.Experiment]++
 	}
-	// 4 good cells × (2 startup + 2 total + 1 prolonged process × 3 iterations).
-	for _, key := range []string{"gemm native:musl", "atax native:glibc", "atax wazero:interp", "atax wazero:compiler"} {
+	// 4 good cells and a replicate × (2 startup + 2 total + 1 prolonged process × 3 iterations).
+	for _, key := range []string{"gemm native:musl", "gemm native:musl replicate", "atax native:glibc", "atax wazero:interp", "atax wazero:compiler"} {
 		if ok[key+" startup"] != 2 || ok[key+" total"] != 2 || ok[key+" prolonged"] != 3 {
 			t.Errorf("%s: startup %d, total %d, prolonged %d rows; want 2, 2, 3", key, ok[key+" startup"], ok[key+" total"], ok[key+" prolonged"])
 		}

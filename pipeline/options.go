@@ -23,7 +23,8 @@ var Profiles = map[string]run.Options{
 	// smoke: every kernel at MINI, a few samples: minutes, for tests and CI.
 	"smoke": {Dataset: kernels.Mini, Reps: 3, ProlongedReps: 1, Iterations: 5, Timeout: 2 * time.Minute},
 	// quick: SMALL, enough samples for medians and trends.
-	"quick": {Dataset: kernels.Small, Reps: 5, ProlongedReps: 1, Iterations: 20, Timeout: 10 * time.Minute},
+	// Adaptive: more samples where a cell's median is not yet within ±5 %.
+	"quick": {Dataset: kernels.Small, Reps: 5, ProlongedReps: 1, Iterations: 20, Timeout: 10 * time.Minute, Precision: 0.05},
 	// paper: the paper's LARGE dataset and 25 repetitions; hours on a small host.
 	"paper": {Dataset: kernels.Large, Reps: 25, ProlongedReps: 1, Iterations: 30, Timeout: 2 * time.Hour},
 	// tail: the real-time view's diet (see tail.go): 1,000 cold starts and
@@ -31,7 +32,8 @@ var Profiles = map[string]run.Options{
 	"tail": tailProfile,
 	// claims: LARGE, only the cells the reproduction verdict needs, fitted
 	// to RTWASM_BUDGET (see claims.go).
-	ProfileClaims: {Dataset: kernels.Large, Reps: 25, ProlongedReps: 3, Iterations: 10, Timeout: 30 * time.Minute, Budget: DefaultBudget},
+	ProfileClaims: {Dataset: kernels.Large, Reps: 25, ProlongedReps: 3, Iterations: 10, Timeout: 30 * time.Minute, Budget: DefaultBudget,
+		Precision: 0.05},
 }
 
 // EnvVars documents every option variable.
@@ -82,7 +84,11 @@ var EnvVars = map[string]string{
 	"RTWASM_CONFIRM": "1: run a plan above the size limit (500,000 trials or 2,000,000 samples), which is refused otherwise (default 0)",
 
 	// The claims profile (claims.go).
-	"RTWASM_BUDGET": "wall-time budget of the claims profile, a Go duration (default 90m)",
+	"RTWASM_BUDGET": "wall-time budget of the claims profile, a Go duration (default 90m); with RTWASM_PRECISION, no sampling round starts past it",
+
+	// Adaptive sampling (rounds.go).
+	"RTWASM_PRECISION": "adaptive sampling: sample cells in rounds until the 95 % CI of each median is within ±this of it, e.g. 5% (default: the profile's; off: fixed repetitions)",
+	"RTWASM_MAX_REPS":  "adaptive sampling: start-up and total samples per cell at most; prolonged processes the same multiple of RTWASM_PROLONGED_REPS (default 4 × RTWASM_REPS)",
 
 	// Artifact evaluation (package artifact).
 	"RTWASM_ARTIFACT": "the bundle `mage check-artifact` verifies: the .tar.gz `mage artifact` wrote, or its unpacked directory",
@@ -118,7 +124,8 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		return o, fmt.Errorf("unknown RTWASM_PROFILE %q; valid: %s", name, strings.Join(slices.Sorted(maps.Keys(Profiles)), ", "))
 	}
 	o.Profile = name
-	o.Seed = time.Now().UnixNano()
+	o.Started = time.Now()
+	o.Seed = o.Started.UnixNano()
 	o.DataDir = orDefault(getenv("RTWASM_DATA"), defaultDataDir)
 	o.Resume = getenv("RTWASM_RESUME")
 	o.BuildDir = orDefault(getenv("RTWASM_BUILD"), "build")
@@ -188,6 +195,9 @@ func ParseOptions(getenv func(string) string) (run.Options, error) {
 		o.Confirm = true
 	default:
 		return o, fmt.Errorf("RTWASM_CONFIRM=%q: want 1 or 0", v)
+	}
+	if err := parsePrecision(getenv, &o); err != nil {
+		return o, err
 	}
 	if v := getenv("RTWASM_SEED"); v != "" {
 		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
@@ -369,4 +379,28 @@ func parseStack(v string) (int64, error) {
 		return 0, fmt.Errorf("RTWASM_STACK=%q: want a size such as 8M, 1048576 or 16MiB, or inherit", v)
 	}
 	return n * unit, nil
+}
+
+// parsePrecision reads RTWASM_PRECISION (a percentage, or off) and
+// RTWASM_MAX_REPS.
+func parsePrecision(getenv func(string) string, o *run.Options) error {
+	switch v := getenv("RTWASM_PRECISION"); v {
+	case "":
+	case "off":
+		o.Precision = 0
+	default:
+		p, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(v, "%")), 64)
+		if err != nil || !strings.HasSuffix(v, "%") || p <= 0 || p >= 100 {
+			return fmt.Errorf("RTWASM_PRECISION=%q: want a percentage above 0 and below 100 such as 5%%, or off", v)
+		}
+		o.Precision = p / 100
+	}
+	if err := parseInt(getenv("RTWASM_MAX_REPS"), "RTWASM_MAX_REPS", max(o.Reps, 1), &o.MaxReps); err != nil {
+		return fmt.Errorf("%w (at least RTWASM_REPS: the first round takes that many)", err)
+	}
+	if o.Precision > 0 && o.Executor == ExecutorSlurm {
+		return fmt.Errorf("RTWASM_PRECISION with RTWASM_EXECUTOR=slurm: adaptive rounds need each round's samples before the next, " +
+			"which a job array does not give; set RTWASM_PRECISION=off or RTWASM_EXECUTOR=local")
+	}
+	return nil
 }

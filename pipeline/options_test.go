@@ -83,3 +83,33 @@ func TestParseLaunchOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePrecision(t *testing.T) {
+	parse := func(vars map[string]string) (run.Options, error) { return ParseOptions(env(vars)) }
+	if o, err := parse(map[string]string{"RTWASM_PRECISION": "2.5%", "RTWASM_MAX_REPS": "12"}); err != nil || o.Precision != 0.025 || o.MaxReps != 12 {
+		t.Fatalf("2.5%% and 12: %v %d, %v", o.Precision, o.MaxReps, err)
+	}
+	if o, err := parse(map[string]string{"RTWASM_PROFILE": "quick", "RTWASM_PRECISION": "off"}); err != nil || o.Precision != 0 {
+		t.Fatalf("off: %v, %v", o.Precision, err)
+	}
+	if o, _ := parse(nil); o.Precision != 0 {
+		t.Errorf("smoke keeps fixed repetitions, got precision %v", o.Precision)
+	}
+	for _, bad := range []map[string]string{{"RTWASM_PRECISION": "5"}, {"RTWASM_PRECISION": "0%"}, {"RTWASM_PRECISION": "abc%"},
+		{"RTWASM_MAX_REPS": "2"}, {"RTWASM_PRECISION": "5%", "RTWASM_EXECUTOR": "slurm", "RTWASM_SLURM_PARTITION": "p"}} {
+		if _, err := parse(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestCapFor(t *testing.T) {
+	o := run.Options{Reps: 5, ProlongedReps: 1}
+	if capFor(run.Total, o) != 20 || capFor(run.Prolonged, o) != 4 {
+		t.Errorf("default caps: total %d, prolonged %d; want 20, 4", capFor(run.Total, o), capFor(run.Prolonged, o))
+	}
+	o.MaxReps = 12
+	if capFor(run.Startup, o) != 12 || capFor(run.Prolonged, o) != 3 {
+		t.Errorf("RTWASM_MAX_REPS=12: startup %d, prolonged %d; want 12, 3", capFor(run.Startup, o), capFor(run.Prolonged, o))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -48,6 +49,14 @@ type PlanLine struct {
 	Wall               time.Duration
 	Guessed            int // trials whose time had no history on this host
 	NoJob              int // of those, trials whose kernel work had no estimate at all (counted as zero)
+	// With adaptive sampling: trials and wall time if every cell reaches
+	// its cap (Trials and Wall are the first round's).
+	CapTrials int
+	CapWall   time.Duration
+	// ExpectedTrials and ExpectedWall are the trials past the first round
+	// that the latest adaptive run on this host needed for the same cells.
+	ExpectedTrials int
+	ExpectedWall   time.Duration
 }
 
 // Plan is what a run of the options will measure and its estimated wall time.
@@ -55,6 +64,7 @@ type Plan struct {
 	Lines       []PlanLine
 	Setup       time.Duration // per-run set-up and finishing, from history
 	Wall        time.Duration // Setup + every line
+	CapWall     time.Duration // Setup + every line at its cap (adaptive sampling)
 	Unavailable []string
 	Runs        int // earlier runs the estimate is based on
 }
@@ -65,6 +75,9 @@ type history struct {
 	job   map[jobKey][]float64 // seconds per init+kernel run
 	setup []float64            // per-run seconds outside trials
 	runs  int
+	// reps is how many repetitions adaptive sampling gave a cell at a
+	// dataset in the latest run that sampled it (run.CellStop).
+	reps map[string]int
 }
 
 type jobKey struct{ series, dataset, benchmark string }
@@ -74,7 +87,7 @@ type jobKey struct{ series, dataset, benchmark string }
 // measured them, the host's current state (an older run may have shared the
 // host with other work).
 func loadHistory(dataDir string) history {
-	h := history{fixed: map[string][]float64{}, job: map[jobKey][]float64{}}
+	h := history{fixed: map[string][]float64{}, job: map[jobKey][]float64{}, reps: map[string]int{}}
 	type past struct {
 		m    run.Manifest
 		rows []run.Sample
@@ -111,6 +124,11 @@ type trialCost struct {
 }
 
 func (h *history) add(m run.Manifest, rows []run.Sample) {
+	for _, c := range m.Sampling {
+		if h.reps != nil {
+			h.reps[c.Cell+"|"+string(m.Options.Dataset)] = c.Reps
+		}
+	}
 	byOrder := map[int32]*trialCost{}
 	for _, s := range rows {
 		if s.Order < 0 || s.LaunchNS <= 0 {
@@ -306,7 +324,7 @@ func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 	if len(h.setup) > 0 {
 		p.Setup = time.Duration(meanOf(h.setup) * float64(time.Second))
 	}
-	p.Wall = p.Setup
+	p.Wall, p.CapWall = p.Setup, p.Setup
 	for _, exp := range exps {
 		for _, r := range b.Runtimes {
 			series := run.Series(r.ID(), r.ColdStart())
@@ -332,9 +350,28 @@ func makePlan(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 				if job, _ := h.jobCost(series, string(o.Dataset), bench); iterationsFor(exp, o) > 0 && job == 0 {
 					line.NoJob += reps
 				}
+				if o.Precision > 0 {
+					line.CapTrials += capFor(exp, o)
+					line.CapWall += time.Duration(capFor(exp, o)) * wall
+					// Expected: what the last adaptive run here gave the cell.
+					if n, ok := h.reps[run.CellID(exp, bench, series)+"|"+string(o.Dataset)]; ok {
+						extra := min(max(n, reps), capFor(exp, o)) - reps
+						line.ExpectedTrials += extra
+						line.ExpectedWall += time.Duration(extra) * wall
+					}
+				}
 			}
-			p.Lines = append(p.Lines, line)
-			p.Wall += line.Wall
+			lines := []PlanLine{line}
+			if slices.Contains(run.ReplicatedSeries, series) { // the true A/A's second series
+				twin := line
+				twin.Series = replicateName(series)
+				lines = append(lines, twin)
+			}
+			for _, l := range lines {
+				p.Lines = append(p.Lines, l)
+				p.Wall += l.Wall
+				p.CapWall += l.CapWall
+			}
 		}
 	}
 	return p
@@ -353,13 +390,21 @@ func (p Plan) Print(w io.Writer, o run.Options) {
 	fmt.Fprintf(w, "plan: profile %s, dataset %s, %d kernels; estimate from %d earlier run(s) under %s\n",
 		o.Profile, o.Dataset, len(o.Benchmarks), p.Runs, o.DataDir)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "experiment\tseries\ttrials\tsamples\testimate\t")
+	capHeader := ""
+	if o.Precision > 0 {
+		capHeader = "at cap\t"
+	}
+	fmt.Fprintln(tw, "experiment\tseries\ttrials\tsamples\testimate\t"+capHeader)
 	for _, l := range p.Lines {
 		note := ""
 		if l.Guessed > 0 {
 			note = fmt.Sprintf("  (%d trials without history)", l.Guessed)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", l.Experiment, l.Series, l.Trials, l.Samples, roundDuration(l.Wall), note)
+		atCap := ""
+		if o.Precision > 0 {
+			atCap = fmt.Sprintf("%d: %s\t", l.CapTrials, roundDuration(l.CapWall))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s%s\n", l.Experiment, l.Series, l.Trials, l.Samples, roundDuration(l.Wall), atCap, note)
 	}
 	tw.Flush()
 	guessed, trials := p.Guessed()
@@ -370,6 +415,17 @@ func (p Plan) Print(w io.Writer, o run.Options) {
 		return
 	}
 	fmt.Fprintf(w, "plan: %d trials, estimated wall time %s (set-up and finishing %s)", trials, roundDuration(p.Wall), roundDuration(p.Setup))
+	if o.Precision > 0 {
+		capTrials, expTrials, expWall := 0, 0, p.Wall
+		for _, l := range p.Lines {
+			capTrials, expTrials, expWall = capTrials+l.CapTrials, expTrials+l.ExpectedTrials, expWall+l.ExpectedWall
+		}
+		fmt.Fprintf(w, "; adaptive sampling to %s: that is the first round, at most %d trials, %s (every cell at its cap)",
+			formatPrecision(o.Precision), capTrials, roundDuration(p.CapWall))
+		if expTrials > 0 {
+			fmt.Fprintf(w, "; expected from the last adaptive run here: %d trials, %s", trials+expTrials, roundDuration(expWall))
+		}
+	}
 	if n := max(o.Shards, 1); n > 1 {
 		fmt.Fprintf(w, "; on %d shards about %s", n, roundDuration(p.Wall/time.Duration(n)))
 	} else {
@@ -412,8 +468,10 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 			noFixed = append(noFixed, series)
 		}
 		// A speed relative to native is only worth something at the
-		// planned dataset: at MINI a job is mostly fixed costs.
-		if series != seriesNativeRef && h.speedOver(series, string(o.Dataset)) == 0 {
+		// planned dataset: at MINI a job is mostly fixed costs; and only
+		// for series that will run kernel work.
+		needsSpeed := seriesIn(run.Total, o, series) || seriesIn(run.Prolonged, o, series)
+		if series != seriesNativeRef && needsSpeed && h.speedOver(series, string(o.Dataset)) == 0 {
 			noSpeed = append(noSpeed, series)
 		}
 	}
@@ -454,10 +512,42 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	}
 	all := append(append(slices.Clone(noJob), speedKernels...), benchmarksFor(run.Startup, o)[:1]...)
 	c.Benchmarks = slices.Compact(slices.Sorted(slices.Values(all)))
+	c.Precision, c.Budget = 0, 0 // fixed, one round: calibration is not a measurement
+	if o.Budget > 0 {
+		// A budgeted run caps each calibration trial: one slow series
+		// must not eat the budget before anything is measured.
+		c.Timeout = min(o.Timeout, o.Budget/calibrationTrialShare)
+	}
 	fmt.Fprintf(log, "plan: calibrating (%d series without history, %d kernels without a job time at %s, %d series without a speed there)\n",
 		len(noFixed), len(noJob), o.Dataset, len(noSpeed))
-	_, err := RunExperiments(ctx, c, b, cexps, log)
+	dir, err := RunExperiments(ctx, c, b, cexps, log)
+	if err == nil {
+		reportCut(dir, c.Timeout, log)
+	}
 	return true, err
+}
+
+// calibrationTrialShare: a budgeted calibration trial gets at most this
+// fraction of the budget (15m: 45 s).
+const calibrationTrialShare = 20
+
+// reportCut says which calibration trials failed or hit their time cap:
+// their series' costs are guessed from the others.
+func reportCut(dir string, limit time.Duration, log io.Writer) {
+	_, rows, err := run.ReadRun(dir)
+	if err != nil {
+		return
+	}
+	var cut []string
+	for _, s := range rows {
+		if s.Status == run.StatusError && !slices.Contains(cut, s.Series()+" "+s.Benchmark) {
+			cut = append(cut, s.Series()+" "+s.Benchmark)
+		}
+	}
+	if len(cut) > 0 {
+		fmt.Fprintf(log, "plan: calibration cut %d trials (failed or over the %s cap; their costs are guessed from other series): %s\n",
+			len(cut), limit, strings.Join(cut, ", "))
+	}
 }
 
 // spread picks up to n items evenly over list, first included.

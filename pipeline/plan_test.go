@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +83,23 @@ func TestPerExperimentCells(t *testing.T) {
 	}
 	if seriesIn(run.Total, o, "wazero:interp") || !seriesIn(run.Total, o, "native:glibc") || !seriesIn(run.Startup, o, "wazero:interp") {
 		t.Error("seriesIn does not follow PerExperiment")
+	}
+}
+
+// TestPlanAdaptive: with a precision target the plan shows the first
+// round, the cap, and what the last adaptive run here needed.
+func TestPlanAdaptive(t *testing.T) {
+	b := fakeBuilds([]string{"gemm"}, &fakeRuntime{id: "fake:x"})
+	o := run.Options{Benchmarks: []string{"gemm"}, Dataset: "MINI", Reps: 5, Precision: 0.05, Profile: "quick"}
+	h := history{fixed: map[string][]float64{"fake:x": {1}}, job: map[jobKey][]float64{{"fake:x", "MINI", "gemm"}: {1}},
+		reps: map[string]int{run.CellID(run.Total, "gemm", "fake:x") + "|MINI": 12}}
+	p := makePlan(context.Background(), o, b, []string{run.Total}, h)
+	if len(p.Lines) != 1 || p.Lines[0].Trials != 5 || p.Lines[0].CapTrials != 20 || p.Lines[0].ExpectedTrials != 7 {
+		t.Fatalf("lines %+v; want 5 first, 20 at the cap, 7 more expected", p.Lines)
+	}
+	var out strings.Builder
+	p.Print(&out, o)
+	if !strings.Contains(out.String(), "at most 20 trials, 40s (every cell at its cap); expected from the last adaptive run here: 12 trials, 24s") {
+		t.Errorf("plan output:\n%s", out.String())
 	}
 }

@@ -51,7 +51,7 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	builtKernels(t) // fills the build cache the child uses
 	data := t.TempDir()
 	env := append(os.Environ(), childDataEnv+"="+data, childBuildEnv+"="+filepath.Join(testDir, "build"))
-	killAfter := 5 + rand.IntN(60) // journaled cells, of 3 kernels × 3 runtimes × 9 = 81
+	killAfter := 5 + rand.IntN(60) // journaled trials, of 3 kernels × 4 series × 9 = 108
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = env
 	if err := child.Start(); err != nil {
@@ -74,11 +74,12 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	}
 	seen := map[string]int{}
 	for _, s := range rows {
-		seen[fmt.Sprintf("%s|%s|%s|%d|%d", s.Experiment, s.Benchmark, s.Series(), s.Rep, s.Iteration)]++
+		seen[fmt.Sprintf("%s|%s|%s|%d|%d|%d", s.Experiment, s.Benchmark, s.Series(), s.Replicate, s.Rep, s.Iteration)]++
 	}
-	// 3 kernels × 3 runtimes × (4 startup + 4 total + 1 prolonged × 3 iterations).
-	if len(seen) != 9*(4+4+3) || len(rows) != len(seen) {
-		t.Fatalf("%d rows, %d distinct cells; want 99 of each", len(rows), len(seen))
+	// 3 kernels × 4 series (3 runtimes and native:musl's replicate) × (4
+	// startup + 4 total + 1 prolonged × 3 iterations).
+	if len(seen) != 12*(4+4+3) || len(rows) != len(seen) {
+		t.Fatalf("%d rows, %d distinct cells; want 132 of each", len(rows), len(seen))
 	}
 	t.Logf("killed after %d journaled cells; resume completed the run", killAfter)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
@@ -225,14 +226,20 @@ func TestBreakEvenFromFixture(t *testing.T) {
 			series := run.Series(fs.id, fs.coldStart)
 			startup := cellValues(r.rows, run.Startup, kernel, series, func(s run.Sample) float64 { return float64(s.StartupNS) / 1e6 })
 			var first, steady []float64
+			processes := map[int32][]float64{}
 			for _, s := range r.rows {
 				if s.Experiment == run.Prolonged && s.Benchmark == kernel && s.Series() == series && s.Status == run.StatusOK {
-					if s.Iteration == 1 {
-						first = append(first, float64(s.IterationNS)/1e6)
-					} else {
-						steady = append(steady, float64(s.IterationNS)/1e6)
-					}
+					processes[s.Rep] = append(processes[s.Rep], float64(s.IterationNS)/1e6) // rows are in iteration order
 				}
+			}
+			for _, jobs := range processes {
+				first = append(first, jobs[0])
+				// The steady jobs: from the classified steady segment (never job 1).
+				c, err := stats.ClassifySteadyState(jobs)
+				if err != nil || !c.Reached() {
+					t.Fatalf("%s %s: fixture process not classified steady: %v %v", kernel, series, c, err)
+				}
+				steady = append(steady, jobs[max(1, c.Steady):]...)
 			}
 			if len(startup) > 0 {
 				lines[series] = line{median(startup) + median(first), median(steady)}

@@ -21,6 +21,10 @@ type runData struct {
 	benchmarks  []string // the options' order, then any others sorted
 	styles      map[string]seriesStyle
 	cells       map[cellKey][]run.Sample // ok samples per cell, in compareSamples order
+	// replicates are the ok samples of the true A/A's second series
+	// (Replicate = 1), per cell of the series they replicate; they are in
+	// no other table or figure.
+	replicates map[cellKey][]run.Sample
 }
 
 // cellKey identifies the ok samples of one experiment × benchmark × series.
@@ -29,14 +33,17 @@ type cellKey struct{ experiment, benchmark, series string }
 func newRun(m run.Manifest, rows []run.Sample) *runData {
 	rows = slices.Clone(rows)
 	slices.SortStableFunc(rows, compareSamples)
-	r := &runData{manifest: m, cells: map[cellKey][]run.Sample{}}
+	r := &runData{manifest: m, cells: map[cellKey][]run.Sample{}, replicates: map[cellKey][]run.Sample{}}
 	for _, s := range rows {
-		switch s.Status {
-		case run.StatusOK:
+		switch {
+		case s.Replicate > 0 && s.Status == run.StatusOK:
+			k := cellKey{s.Experiment, s.Benchmark, s.Series()}
+			r.replicates[k] = append(r.replicates[k], s)
+		case s.Status == run.StatusOK:
 			r.ok = append(r.ok, s)
 			k := cellKey{s.Experiment, s.Benchmark, s.Series()}
 			r.cells[k] = append(r.cells[k], s)
-		case run.StatusUnavailable:
+		case s.Status == run.StatusUnavailable:
 			r.unavailable = append(r.unavailable, s)
 		default:
 			r.errors = append(r.errors, s)
@@ -75,7 +82,9 @@ func seriesNames(m run.Manifest, rows []run.Sample) []string {
 		names = append(names, infoSeries(rt))
 	}
 	for _, s := range rows {
-		names = append(names, s.Series())
+		if s.Replicate == 0 {
+			names = append(names, s.Series())
+		}
 	}
 	slices.Sort(names)
 	return slices.Compact(names)

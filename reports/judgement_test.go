@@ -15,10 +15,12 @@ import (
 // total-experiment jobs (ExecNS, TotalNS = startup + job) and one prolonged
 // process per series with the given iteration times.
 type judgementSeries struct {
-	id        string
-	startupMS float64
-	jobs      []float64 // total experiment job times (ms)
-	prolonged []float64 // iteration times (ms) of one process
+	id         string
+	startupMS  float64
+	jobs       []float64 // total experiment job times (ms)
+	prolonged  []float64 // iteration times (ms) of one process
+	replicate  bool      // the rows are the series' replicate (the true A/A's second series)
+	perProcess int       // > 0: prolonged is split into processes of this many iterations
 }
 
 func judgementRun(series []judgementSeries) *runData {
@@ -26,6 +28,9 @@ func judgementRun(series []judgementSeries) *runData {
 	order := int32(0)
 	for _, s := range series {
 		base := run.Sample{RunID: "judgement", Benchmark: "gemm", Runtime: s.id, ColdStart: "process", Status: run.StatusOK}
+		if s.replicate {
+			base.Replicate = 1
+		}
 		for i, job := range s.jobs {
 			order++
 			r := base
@@ -37,11 +42,15 @@ func judgementRun(series []judgementSeries) *runData {
 			st.Experiment, st.ExecNS, st.TotalNS = run.Startup, 0, 0
 			rows = append(rows, st)
 		}
+		per := len(s.prolonged)
+		if s.perProcess > 0 {
+			per = s.perProcess
+		}
 		for i, it := range s.prolonged {
 			order++
 			r := base
-			r.Experiment, r.Rep, r.Order = run.Prolonged, 1, order
-			r.Iteration, r.Iterations = int32(i+1), int32(len(s.prolonged))
+			r.Experiment, r.Rep, r.Order = run.Prolonged, int32(1+i/per), order
+			r.Iteration, r.Iterations = int32(1+i%per), int32(per)
 			r.StartupNS, r.IterationNS = int64(s.startupMS*nsPerMS), int64(it*nsPerMS)
 			rows = append(rows, r)
 		}
@@ -73,7 +82,9 @@ func TestAAPairIdenticalDataTies(t *testing.T) {
 		t.Fatalf("%d A/A rows, want 2 (steady job and job)", len(rows))
 	}
 	for _, row := range rows {
-		if row.Result.Verdict != stats.Tied || row.Result.Ratio != 1 || !(row.Floor < stats.DefaultMargin) {
+		// One process per side: one steady value each, so no steady floor.
+		steadyOK := row.Quantity == noiseSteady && row.Result.NA == 1 && math.IsNaN(row.Floor)
+		if row.Result.Ratio != 1 || !(steadyOK || row.Result.Verdict == stats.Tied && row.Floor < stats.DefaultMargin) {
 			t.Errorf("%s %s: %v, ratio %v, floor %v", row.Quantity, row.Pair.Name, row.Result.Verdict, row.Result.Ratio, row.Floor)
 		}
 	}
@@ -86,19 +97,32 @@ func TestAAPairIdenticalDataTies(t *testing.T) {
 	}
 }
 
-// TestNoisyAAPairFlagged: an A/A pair 30 % apart is a noisy host, and the
-// guidance still does not switch between the two.
+// TestNoisyAAPairFlagged: a series 30 % apart from its replicate is a noisy
+// host; a same-code pair 30 % apart is the environment's effect, not noise,
+// and the guidance still does not switch between the two.
 func TestNoisyAAPairFlagged(t *testing.T) {
 	r := judgementRun([]judgementSeries{
-		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2.6, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 7), prolonged: jittered(1, 30, 8), replicate: true},
 		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
 	})
 	a := r.analyse()
-	if w := a.noise.noiseWarning(); !strings.Contains(w, "this host was noisy") || !strings.Contains(w, "native:musl vs docker:engine") {
+	if w := a.noise.noiseWarning(); !strings.Contains(w, "this host was noisy") || !strings.Contains(w, "native:musl vs its replicate") {
 		t.Errorf("warning %q", w)
 	}
 	if k := a.breakEven[0]; len(k.Ranges) != 1 || k.Ranges[0].Series != "native:musl" {
 		t.Errorf("guidance switched between identical code: %+v", k.Ranges)
+	}
+	if slices.Contains(r.series, "native:musl replicate") || len(r.samples(run.Total, "gemm", "native:musl")) != 20 {
+		t.Errorf("the replicate leaked into the series' own cells: %v", r.series)
+	}
+	env := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2.6, 20, 1), prolonged: jittered(1.3, 30, 2)},
+		{id: "docker:engine", startupMS: 150, jobs: jittered(2, 20, 3), prolonged: jittered(1, 30, 4)},
+	}).analyse().noise
+	if env.noiseWarning() != "" || !strings.Contains(env.noiseNarrative(), "environment's own effect") ||
+		!strings.Contains(env.noiseNarrative(), "job gemm: native:musl vs docker:engine") {
+		t.Errorf("a same-code difference is the environment's effect: warning %q, narrative %q", env.noiseWarning(), env.noiseNarrative())
 	}
 }
 
@@ -205,14 +229,14 @@ func TestFailedFitGivesObservedMax(t *testing.T) {
 }
 
 // TestSwitchNeedsDifferenceBeyondFloor: native:glibc's steady job is 20 %
-// lower than native:musl's — significant, but the A/A pair (native:musl vs
-// runc:bundle, one binary) is 40 % apart, so it is host noise: no switch,
-// and the guidance says why.
+// lower than native:musl's — significant, but native:musl and its
+// replicate (one binary, measured twice) are 40 % apart, so it is host
+// noise: no switch, and the guidance says why.
 func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
 	r := judgementRun([]judgementSeries{
-		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 30, 2)},
-		{id: "runc:bundle", startupMS: 30, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 30, 4)},
-		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 30, 6)},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 1), prolonged: jittered(1, 60, 2), perProcess: 10},
+		{id: "native:musl", startupMS: 0.5, jobs: jittered(2, 20, 3), prolonged: jittered(1.4, 60, 4), perProcess: 10, replicate: true},
+		{id: "native:glibc", startupMS: 1, jobs: jittered(2, 20, 5), prolonged: jittered(0.8, 60, 6), perProcess: 10},
 	})
 	k := r.analyse().breakEven[0]
 	if c := k.steadyVerdict("native:glibc", "native:musl"); c.Verdict != stats.Different {
@@ -234,5 +258,64 @@ func TestSwitchNeedsDifferenceBeyondFloor(t *testing.T) {
 	}
 	if pt := quiet.Ranges[1].Point; !(pt.Low <= pt.N && pt.N <= pt.High) || quiet.Ranges[1].From != math.Floor(pt.N)+1 {
 		t.Errorf("break-even %v [%v, %v], range from %v", pt.N, pt.Low, pt.High, quiet.Ranges[1].From)
+	}
+}
+
+// TestSmokeFloorNotDeterminable: 3 noisy samples per side of the true A/A
+// give no floor and no warning of a huge one: the report says the floor
+// is not determinable at this size.
+func TestSmokeFloorNotDeterminable(t *testing.T) {
+	noisy := func(seed uint64) []float64 { return []float64{1, 9, 3 + float64(seed)} }
+	n := judgementRun([]judgementSeries{
+		{id: "native:musl", startupMS: 0.5, jobs: noisy(1), prolonged: noisy(2)},
+		{id: "native:musl", startupMS: 0.5, jobs: noisy(3), prolonged: noisy(4), replicate: true},
+	}).analyse().noise
+	if !n.measured() || n.determined() || n.noiseWarning() != "" {
+		t.Fatalf("measured %v, determined %v, warning %q", n.measured(), n.determined(), n.noiseWarning())
+	}
+	if text := n.noiseNarrative(); !strings.Contains(text, "not determinable at this sample size") || !strings.Contains(text, "n = 1") {
+		t.Errorf("narrative %q", text)
+	}
+}
+
+// TestSamplingSaysWhereItStopped: a cell stopped at its cap is named with
+// its reason and width; fixed repetitions say so.
+func TestSamplingSaysWhereItStopped(t *testing.T) {
+	m := run.Manifest{Options: run.Options{Reps: 5, Precision: 0.05}, Rounds: []run.Round{{}, {}},
+		Sampling: []run.CellStop{
+			{Cell: run.CellID(run.Startup, "gemm", "native:glibc"), Reps: 5, HalfWidth: 0.01, Stop: run.StopPrecision},
+			{Cell: run.CellID(run.Startup, "gemm", "docker:engine"), Reps: 20, HalfWidth: 0.12, Stop: run.StopCap},
+		}}
+	text := samplingNarrative(m)
+	if !strings.Contains(text, "1 of 2 cells met the target; 1 stopped at their cap") || !strings.Contains(text, "in 3 rounds") {
+		t.Errorf("narrative %q", text)
+	}
+	tab, ok := samplingTable(m)
+	if !ok || len(tab.Rows) != 1 || !slices.Equal(tab.Rows[0], []string{"startup", "gemm", "docker:engine", "20", "±12.0 %", "cap"}) {
+		t.Errorf("table %v", tab.Rows)
+	}
+	m.Options.Precision = 0
+	if text := samplingNarrative(m); !strings.Contains(text, "fixed repetitions") {
+		t.Errorf("fixed: %q", text)
+	}
+}
+
+// TestSteadyOnlyFromSteadyProcesses: a process with no steady state gives
+// no steady jobs; the narrative counts it.
+func TestSteadyOnlyFromSteadyProcesses(t *testing.T) {
+	var rows []run.Sample
+	for rep, trend := range []float64{0, 0.05} { // a flat process, and one 5 % slower every job
+		for i, ms := range jittered(1, 30, uint64(rep)) {
+			rows = append(rows, run.Sample{Experiment: run.Prolonged, Benchmark: "gemm", Runtime: "native:glibc", ColdStart: run.ColdProcess,
+				Status: run.StatusOK, Rep: int32(rep + 1), Iteration: int32(i + 1), Iterations: 30, IterationNS: int64(ms * (1 + trend*float64(i)) * nsPerMS)})
+		}
+	}
+	st, _ := newRun(run.Manifest{}, rows).steadyState("gemm", "native:glibc")
+	if st.reached() != 1 || st.Classes[stats.SteadyNone] != 1 || st.Classes[stats.SteadyFlat] != 1 || len(st.Steady) != 29 {
+		t.Fatalf("reached %d, classes %v, %d steady jobs; want the flat process's 29 only", st.reached(), st.Classes, len(st.Steady))
+	}
+	text := steadyNarrative(map[steadyKey]steadyState{{"gemm", "native:glibc"}: st})
+	if !strings.Contains(text, "1 flat, 0 warm-up, 0 slowdown, 1 with no steady state") || !strings.Contains(text, "1 reached a steady state") {
+		t.Errorf("narrative %q", text)
 	}
 }

@@ -15,13 +15,16 @@ import (
 func (r *runData) setupSection(noise runNoise) section {
 	m := r.manifest
 	c := section{ID: "setup", Heading: headingSetup,
-		Paragraphs: []string{r.setupNarrative(), containerNarrative(m.Runtimes), noise.noiseNarrative()}}
+		Paragraphs: []string{r.setupNarrative(), samplingNarrative(m), containerNarrative(m.Runtimes), noise.noiseNarrative()}}
 	c.Warning = strings.TrimSpace(partialWarning(m) + " " + frequencyWarning(m.HostStart, m.HostEnd) + " " + noise.noiseWarning())
 	c.Tables = []table{r.runTable(), hostTable(m.HostStart, m.HostEnd), compilersTable(m), r.runtimesTable()}
 	if m.Calibration != nil {
 		c.Tables = append(c.Tables, calibrationTable(*m.Calibration))
 	}
-	if noise.measured() {
+	if t, ok := samplingTable(m); ok {
+		c.Tables = append(c.Tables, t)
+	}
+	if noise.measured() || len(noise.rows()) > 0 {
 		c.Tables = append(c.Tables, noise.noiseTable(r.benchmarks))
 	}
 	return c

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,11 +11,12 @@ import (
 )
 
 // Steady state is found, not assumed: every prolonged process's iteration
-// series goes through stats.FindWarmup, and the steady job times are the
-// iterations after its warm-up (never iteration 1, which the break-even
-// model counts as the first job). A series too short to tell warm-up from
-// steady state keeps iterations 2… and says its steady state is not
-// determinable, so that readers take it as indicative only.
+// series is classified by stats.ClassifySteadyState (flat, warm-up,
+// slowdown, no steady state), and the steady job times are the iterations
+// of its last segment (never iteration 1, which the break-even model
+// counts as the first job); a process with no steady state gives none. A
+// series too short to classify keeps iterations 2… and says its steady
+// state is not determinable, so that readers take it as indicative only.
 
 // steadyKey identifies one kernel × series of the prolonged test.
 type steadyKey struct{ benchmark, series string }
@@ -27,11 +27,18 @@ type steadyState struct {
 	Benchmark, Series string
 	Processes         int
 	Iterations        int   // the longest process's iteration count
-	Warmup            []int // warm-up jobs per process whose warm-up was determined
-	Undetermined      int   // processes too short to determine warm-up
-	Trending          int   // processes with a trend left after warm-up (Mann–Kendall p < 0.05)
+	Warmup            []int // jobs before the steady segment, per process that reached one
+	Undetermined      int   // processes too short to classify
+	Trending          int   // processes with no steady state
+	Classes           map[stats.SteadyClass]int
 	First, Steady     []float64
+	// ProcessSteady is each process's median steady job: one value per
+	// process, the independent unit (its jobs are not independent samples).
+	ProcessSteady []float64
 }
+
+// reached is how many processes reached a steady state.
+func (s steadyState) reached() int { return len(s.Warmup) }
 
 // determined reports whether every process's warm-up was determined.
 func (s steadyState) determined() bool { return s.Undetermined == 0 && s.Processes > 0 }
@@ -50,10 +57,15 @@ func (r *runData) steadyStates() map[steadyKey]steadyState {
 }
 
 func (r *runData) steadyState(benchmark, series string) (steadyState, bool) {
-	st := steadyState{Benchmark: benchmark, Series: series}
+	return steadyStateOf(benchmark, series, r.samples(run.Prolonged, benchmark, series))
+}
+
+// steadyStateOf classifies the prolonged processes among samples.
+func steadyStateOf(benchmark, series string, samples []run.Sample) (steadyState, bool) {
+	st := steadyState{Benchmark: benchmark, Series: series, Classes: map[stats.SteadyClass]int{}}
 	byRep := map[int32][]run.Sample{}
 	var reps []int32
-	for _, s := range r.samples(run.Prolonged, benchmark, series) {
+	for _, s := range samples {
 		if s.Iteration < 1 {
 			continue
 		}
@@ -75,22 +87,23 @@ func (r *runData) steadyState(benchmark, series string) (steadyState, bool) {
 		if process[0].Iteration == 1 {
 			st.First = append(st.First, times[0])
 		}
-		from := 1 // iteration 2 onwards when warm-up cannot be determined
-		w, err := stats.FindWarmup(times)
+		from := 1 // iteration 2 onwards when the class cannot be determined
+		c, err := stats.ClassifySteadyState(times)
 		switch {
-		case errors.Is(err, stats.ErrTooShort):
-			st.Undetermined++
 		case err != nil:
 			st.Undetermined++
+		case !c.Reached():
+			st.Classes[c.Class]++
+			st.Trending++
+			from = len(times) // no steady jobs from a process that never settled
 		default:
-			st.Warmup = append(st.Warmup, w.Steady)
-			from = max(from, w.Steady)
-			if !w.Stationary {
-				st.Trending++
-			}
+			st.Classes[c.Class]++
+			st.Warmup = append(st.Warmup, c.Steady)
+			from = max(from, c.Steady)
 		}
 		if from < len(times) {
 			st.Steady = append(st.Steady, times[from:]...)
+			st.ProcessSteady = append(st.ProcessSteady, stats.Median(times[from:]))
 		}
 	}
 	return st, st.Processes > 0
@@ -105,6 +118,9 @@ func (s steadyState) warmupText() string {
 	if !s.determined() {
 		return fmt.Sprintf("not determinable (%d iterations < %d)", s.Iterations, stats.MinWarmupSeries)
 	}
+	if len(s.Warmup) == 0 {
+		return fmt.Sprintf("no steady state (%d processes)", s.Processes)
+	}
 	lo, hi := slices.Min(s.Warmup), slices.Max(s.Warmup)
 	text := strconv.Itoa(lo)
 	if hi != lo {
@@ -114,36 +130,36 @@ func (s steadyState) warmupText() string {
 		text += fmt.Sprintf(" (%d processes)", s.Processes)
 	}
 	if s.Trending > 0 {
-		text += fmt.Sprintf("; trend left in %d", s.Trending)
+		text += fmt.Sprintf("; no steady state in %d", s.Trending)
 	}
 	return text
 }
 
-// steadyNarrative summarises the warm-up detection over all kernels × series.
+// steadyNarrative summarises the classification over all kernels × series.
 func steadyNarrative(states map[steadyKey]steadyState) string {
 	if len(states) == 0 {
 		return ""
 	}
-	determined, undetermined, trending, warm := 0, 0, 0, 0
+	classes := map[stats.SteadyClass]int{}
+	processes, classified, reached, undetermined := 0, 0, 0, 0
 	for _, s := range states {
-		if s.determined() {
-			determined++
-		} else {
-			undetermined++
-		}
-		if s.Trending > 0 {
-			trending++
-		}
-		if slices.ContainsFunc(s.Warmup, func(w int) bool { return w > 0 }) {
-			warm++
+		processes += s.Processes
+		reached += s.reached()
+		undetermined += s.Undetermined
+		for c, n := range s.Classes {
+			classes[c] += n
+			classified += n
 		}
 	}
-	text := fmt.Sprintf("Steady state is detected, not assumed: per prolonged process, warm-up ends where MSER truncation "+
-		"(on log times, confirmed only when the prefix is > 3 robust SDs slower) puts it, and the steady job time is the median "+
-		"of the later iterations (never iteration 1, the model's first job). Of %d kernel × series cells, %d had warm-up "+
-		"determined (%d with warm-up jobs detected and excluded, %d with a trend left afterwards)", len(states), determined, warm, trending)
+	text := fmt.Sprintf("Steady state is detected, not assumed: each prolonged process's job times are segmented at their "+
+		"changepoints (PELT on log times, penalty 4·ln n; segments within max(1 %%, noise) merged) and classified after Barrett et al. "+
+		"as flat, warm-up, slowdown or no steady state; the steady job time is the median of the last segment of the processes that "+
+		"reached a steady state (never iteration 1, the model's first job). Of %d processes, %d were classified: %d flat, %d warm-up, "+
+		"%d slowdown, %d with no steady state (their jobs are left out of steady figures); %d reached a steady state",
+		processes, classified, classes[stats.SteadyFlat], classes[stats.SteadyWarmup], classes[stats.SteadySlowdown],
+		classes[stats.SteadyNone], reached)
 	if undetermined > 0 {
-		text += fmt.Sprintf("; in %d the processes are shorter than %d iterations, so warm-up is not determinable and their "+
+		text += fmt.Sprintf("; %d processes are shorter than %d iterations, so their class is not determinable and their "+
 			"steady states (iterations 2…) are indicative only — use a profile with more iterations (paper: 30)", undetermined, stats.MinWarmupSeries)
 	}
 	return text + "."

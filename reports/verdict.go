@@ -98,7 +98,7 @@ func (p paperSeries) label(id string) string {
 // verdicts judges every claim.
 func (r *runData) verdicts() []claimVerdict {
 	p := r.paperSeries()
-	return []claimVerdict{
+	return r.conditioned([]claimVerdict{
 		r.startupIndependent(),
 		r.fastJITsStartFirst(p),
 		r.wasmtimeNext(p),
@@ -108,7 +108,7 @@ func (r *runData) verdicts() []claimVerdict {
 		r.prolongedWinners(p),
 		r.wasmBeatsNative(),
 		r.binarySizes(),
-	}
+	})
 }
 
 // missing returns why the first of the series has no samples in the
@@ -223,7 +223,8 @@ func (r *runData) startupIndependent() claimVerdict {
 		return c
 	}
 	var exceptions, differ []string
-	tied, cells, similar, series := 0, 0, 0, 0
+	var open []openItem
+	tied, cells, similar, series, decided := 0, 0, 0, 0, 0
 	worst, worstAt := 1.0, ""
 	for _, id := range r.measuredSeries(run.Startup) {
 		var family []stats.Pair
@@ -245,6 +246,11 @@ func (r *runData) startupIndependent() claimVerdict {
 			case cmpr.Verdict == stats.Different && (cmpr.Ratio > 1+claimMargin || cmpr.Ratio < 1/(1+claimMargin)):
 				exceptions = append(exceptions, fmt.Sprintf("%s on %s %.2f×", id, benchmarks[i], cmpr.Ratio))
 			}
+			if cmpr.Verdict == stats.Undecided {
+				open = append(open, openItem{id + " on " + benchmarks[i], moreNeeded(cmpr)})
+			} else {
+				decided++
+			}
 		}
 		tied, cells = tied+seriesTied, cells+seriesCells
 		if seriesCells == 0 {
@@ -261,6 +267,10 @@ func (r *runData) startupIndependent() claimVerdict {
 	}
 	c.Run = fmt.Sprintf("%d of %d series similar on every benchmark, %d differ; %d of %d cells tied within ±25 %%; largest deviation %.2f× (%s)",
 		similar, series, len(differ), tied, cells, worst, worstAt)
+	if detail, ok := enough(decided, cells, open, "cells"); !ok {
+		c.Verdict, c.Detail = verdictUndecided, detail
+		return c
+	}
 	switch {
 	case similar == series:
 		c.Verdict = verdictHolds
@@ -380,15 +390,18 @@ func (r *runData) benchmarkSplit(p paperSeries) (short, long []string) {
 
 // perBenchmarkClaim judges, per benchmark (Holm within it), whether every
 // pair holds; benchmarks with a reversed or tied pair are exceptions.
-func (r *runData) perBenchmarkClaim(c claimVerdict, benchmarks []string, pairs []orderPair, m metric) (passed int, failures, undecided []string) {
+func (r *runData) perBenchmarkClaim(c claimVerdict, benchmarks []string, pairs []orderPair, m metric) (passed int, failures, undecided []string,
+	open []openItem) {
 	for _, b := range benchmarks {
 		values := func(id string) []float64 { return r.values(m, b, id) }
-		var bad, open []string
+		var bad, pending []string
+		more := 0
 		for i, cmpr := range judgeOrder(pairs, values, c.ID+"|"+b) {
 			switch {
 			case faster(cmpr):
 			case cmpr.Verdict == stats.Undecided:
-				open = append(open, pairs[i].Fast+" vs "+pairs[i].Slow)
+				pending = append(pending, pairs[i].Fast+" vs "+pairs[i].Slow)
+				more = max(more, moreNeeded(cmpr))
 			default:
 				bad = append(bad, fmt.Sprintf("%s %s than %s", pairs[i].Fast, outcome(cmpr), pairs[i].Slow))
 			}
@@ -396,13 +409,14 @@ func (r *runData) perBenchmarkClaim(c claimVerdict, benchmarks []string, pairs [
 		switch {
 		case len(bad) > 0:
 			failures = append(failures, b+" ("+strings.Join(bad, ", ")+")")
-		case len(open) > 0:
+		case len(pending) > 0:
 			undecided = append(undecided, b)
+			open = append(open, openItem{b, more})
 		default:
 			passed++
 		}
 	}
-	return passed, failures, undecided
+	return passed, failures, undecided, open
 }
 
 func (r *runData) shortBenchmarks(p paperSeries) claimVerdict {
@@ -424,8 +438,12 @@ func (r *runData) shortBenchmarks(p paperSeries) claimVerdict {
 			pairs = append(pairs, orderPair{fast, slow})
 		}
 	}
-	passed, failures, undecided := r.perBenchmarkClaim(c, short, pairs, totalMetric)
+	passed, failures, undecided, open := r.perBenchmarkClaim(c, short, pairs, totalMetric)
 	c.Run = fmt.Sprintf("worst in %d of %d benchmarks below 1 s", passed, len(short))
+	if detail, ok := enough(passed+len(failures), len(short), open, "benchmarks"); !ok {
+		c.Verdict, c.Detail = verdictUndecided, detail
+		return c
+	}
 	c.Verdict, c.Detail = tally(passed, len(short), failures, undecided, "benchmarks")
 	return c
 }
@@ -445,6 +463,7 @@ func (r *runData) longBenchmarks(p paperSeries) claimVerdict {
 		return c
 	}
 	passed, failures, undecided := 0, []string{}, []string{}
+	var open []openItem
 	for _, b := range long {
 		// The better of the two must beat each of the other three.
 		winner := p.LLVMJIT
@@ -452,10 +471,14 @@ func (r *runData) longBenchmarks(p paperSeries) claimVerdict {
 			winner = p.Container
 		}
 		pairs := []orderPair{{winner, p.FastJIT}, {winner, p.MultiTier}, {winner, p.Wasmtime}}
-		n, f, u := r.perBenchmarkClaim(c, []string{b}, pairs, totalMetric)
-		passed, failures, undecided = passed+n, append(failures, f...), append(undecided, u...)
+		n, f, u, o := r.perBenchmarkClaim(c, []string{b}, pairs, totalMetric)
+		passed, failures, undecided, open = passed+n, append(failures, f...), append(undecided, u...), append(open, o...)
 	}
 	c.Run = fmt.Sprintf("win in %d of %d benchmarks of 1 s or more", passed, len(long))
+	if detail, ok := enough(passed+len(failures), len(long), open, "benchmarks"); !ok {
+		c.Verdict, c.Detail = verdictUndecided, detail
+		return c
+	}
 	// "Most of the longer benchmarks": a majority suffices.
 	switch {
 	case passed*2 > len(long):
@@ -533,11 +556,13 @@ func (r *runData) prolongedWinners(p paperSeries) claimVerdict {
 	}
 	benchmarks := r.measuredBenchmarks(run.Prolonged)
 	container, wamr, other, open := 0, 0, 0, 0
+	var pending []openItem
 	for _, b := range benchmarks {
-		id, _, clear := r.winner(b, p.all())
+		id, cmpr, clear := r.winner(b, p.all())
 		switch {
 		case !clear:
 			open++
+			pending = append(pending, openItem{b, moreNeeded(cmpr)})
 		case id == p.Container:
 			container++
 		case id == p.LLVMJIT || id == p.MultiTier:
@@ -549,6 +574,10 @@ func (r *runData) prolongedWinners(p paperSeries) claimVerdict {
 	c.Run = fmt.Sprintf("container %d, LLVM JIT or multi-tier %d, others %d, no clear winner %d (of %d)",
 		container, wamr, other, open, len(benchmarks))
 	decided := container + wamr + other
+	if detail, ok := enough(decided, len(benchmarks), pending, "benchmarks"); !ok {
+		c.Verdict, c.Detail = verdictUndecided, detail
+		return c
+	}
 	switch {
 	case decided == 0:
 		c.Verdict, c.Detail = verdictNotChecked, "too few samples: no benchmark has a winner shown faster than the runner-up"
@@ -577,11 +606,13 @@ func (r *runData) wasmBeatsNative() claimVerdict {
 		return c
 	}
 	var wins []string
+	var open []openItem
 	decided := 0
 	benchmarks := r.measuredBenchmarks(run.Prolonged)
 	for _, b := range benchmarks {
 		id, cmpr, clear := r.winner(b, append(slices.Clone(wasm), native))
 		if !clear && cmpr.Verdict != stats.Tied {
+			open = append(open, openItem{b, moreNeeded(cmpr)})
 			continue
 		}
 		decided++
@@ -590,6 +621,10 @@ func (r *runData) wasmBeatsNative() claimVerdict {
 		}
 	}
 	c.Run = fmt.Sprintf("a WASM series beats %s in %d of %d benchmarks (%d decided)", native, len(wins), len(benchmarks), decided)
+	if detail, ok := enough(decided, len(benchmarks), open, "benchmarks"); !ok {
+		c.Verdict, c.Detail = verdictUndecided, detail
+		return c
+	}
 	switch {
 	case decided == 0:
 		c.Verdict, c.Detail = verdictNotChecked, "too few samples: no benchmark decided"

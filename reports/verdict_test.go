@@ -249,3 +249,45 @@ func TestVerdictWithoutWAMR(t *testing.T) {
 		t.Errorf("report.md: the verdict must follow Setup and show %q", "not checked: "+wamrMissing)
 	}
 }
+
+// TestVerdictNeedsEnoughDecided: 3 of 12 benchmarks decided is no verdict;
+// the detail names the samples per cell that would decide enough of them.
+func TestVerdictNeedsEnoughDecided(t *testing.T) {
+	var open []openItem
+	for i := range 9 {
+		open = append(open, openItem{fmt.Sprint("k", i), 10 * (i + 1)}) // 10, 20, … 90 more
+	}
+	detail, ok := enough(3, 12, open, "benchmarks")
+	// ⅔ of 12 is 8: 5 more must be decided, the 5th smallest need is 50.
+	if ok || !strings.Contains(detail, "3 of 12 benchmarks decided; a verdict needs 8") || !strings.Contains(detail, "about 50 more samples per cell") {
+		t.Errorf("detail %q, ok %v", detail, ok)
+	}
+	if _, ok := enough(8, 12, nil, "benchmarks"); !ok {
+		t.Error("8 of 12 decided is enough")
+	}
+	open[0].more, open[1].more, open[2].more, open[3].more, open[4].more = 0, 0, 0, 0, 0
+	if detail, _ := enough(3, 12, open, "benchmarks"); !strings.Contains(detail, "5 of the 9 undecided cannot be estimated") {
+		t.Errorf("unestimable: %q", detail)
+	}
+}
+
+// TestVerdictConditions: a LARGE claim failing at MINI says where it was
+// judged; multi-tier on one pinned CPU names the condition.
+func TestVerdictConditions(t *testing.T) {
+	r := newRun(run.Manifest{Options: run.Options{Dataset: kernels.Mini, CPUs: []int{1}}},
+		[]run.Sample{{Experiment: run.Startup, Benchmark: "gemm", Runtime: seriesMultiTier, ColdStart: run.ColdProcess, Status: run.StatusOK}})
+	got := r.conditioned([]claimVerdict{
+		{ID: "wasm-faster-than-native", Verdict: verdictFails, Detail: "native:glibc is fastest"},
+		{ID: "fast-jits-start-first", Claim: "WAMR fast JIT and multi-tier start fastest", Verdict: verdictPartly},
+		{ID: "binary-size", Verdict: verdictFails},
+	})
+	if got[0].Verdict != verdictConditions || !strings.HasPrefix(got[0].Detail, "judged at MINI, the paper's claim is about LARGE: at MINI it does not hold; native") {
+		t.Errorf("MINI claim: %+v", got[0])
+	}
+	if got[1].Verdict != verdictPartly || !strings.Contains(got[1].Detail, "one pinned CPU (RTWASM_CPUS=1)") {
+		t.Errorf("multi-tier condition: %+v", got[1])
+	}
+	if got[2].Verdict != verdictFails || got[2].Detail != "" {
+		t.Errorf("a dataset-independent claim was qualified: %+v", got[2])
+	}
+}

@@ -75,7 +75,7 @@ func verdictCounts(list []claimVerdict) string {
 		counts[v.Verdict]++
 	}
 	var parts []string
-	for _, w := range []string{verdictHolds, verdictPartly, verdictFails, verdictNotChecked} {
+	for _, w := range []string{verdictHolds, verdictPartly, verdictFails, verdictConditions, verdictUndecided, verdictNotChecked} {
 		if counts[w] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[w], w))
 		}

@@ -40,6 +40,43 @@ type Manifest struct {
 	HostLatency []host.Latency `json:"host_latency,omitempty"`
 	// DMALatency says whether the run held /dev/cpu_dma_latency at 0 µs.
 	DMALatency string `json:"cpu_dma_latency,omitempty"`
+	// Adaptive sampling (Options.Precision): the rounds planned so far, so
+	// a resumed run continues them, and how each cell's sampling ended.
+	Rounds   []Round    `json:"rounds,omitempty"`
+	Sampling []CellStop `json:"sampling,omitempty"`
+}
+
+// Round is one round of adaptive sampling: the repetitions each cell has
+// once the round's trials are taken (cells absent keep their count).
+type Round struct {
+	Reps map[string]int `json:"reps"` // CellID → repetitions after the round
+}
+
+// CellID names a cell (experiment × kernel × series) in Round and CellStop.
+func CellID(experiment, benchmark, series string) string {
+	return experiment + "|" + benchmark + "|" + series
+}
+
+// How a cell's adaptive sampling ended (CellStop.Stop).
+const (
+	StopPrecision = "precision" // its median's CI met the target
+	StopCap       = "cap"       // it reached Options.MaxReps first
+	StopBudget    = "budget"    // the run's budget ended the rounds first
+	StopFailed    = "failed"    // its trials failed: no precision to measure
+)
+
+// CellStop is how one cell's adaptive sampling ended.
+type CellStop struct {
+	Cell string `json:"cell"` // CellID
+	Reps int    `json:"reps"` // repetitions taken
+	// HalfWidth is the 95 % CI of the median's half-width relative to it;
+	// -1 when too few samples gave no CI.
+	HalfWidth float64 `json:"half_width"`
+	Stop      string  `json:"stop"`
+	// JobsPerProcess is, for a prolonged cell of two or more processes,
+	// the measured jobs per process Kalibera & Jones' plan finds optimal
+	// (RTWASM_ITERATIONS is fixed within a run; this is advice for the next).
+	JobsPerProcess int `json:"jobs_per_process,omitempty"`
 }
 
 // HostRecord fingerprints the host a fleet shard ran on, at the start or the

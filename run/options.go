@@ -30,10 +30,16 @@ type Options struct {
 	Shards        int             `json:"shards"`         // fleet shards (slurm)
 	Partition     string          `json:"partition"`      // Slurm partition (slurm)
 	Budget        time.Duration   `json:"budget_ns"`      // wall-time budget of a budgeted profile
+	// Precision turns on adaptive sampling: cells are sampled in rounds
+	// until the 95 % CI of each median has at most this half-width
+	// relative to it (0.05 for 5 %), or until MaxReps; 0 keeps Reps fixed.
+	Precision float64 `json:"precision,omitempty"`
+	MaxReps   int     `json:"max_reps,omitempty"` // repetitions per cell at most (adaptive sampling)
 	// PerExperiment narrows one experiment's kernels and repetitions (the
 	// budgeted claims profile); experiments not listed use the fields above.
 	PerExperiment map[string]ExperimentCells `json:"per_experiment,omitempty"`
 	Resume        string                     `json:"-"` // id of an interrupted run to complete
+	Started       time.Time                  `json:"-"` // when the options were read: a budget counts from here
 	DataDir       string                     `json:"-"`
 	BuildDir      string                     `json:"-"`
 	CacheDir      string                     `json:"-"`

@@ -28,6 +28,10 @@ type Sample struct {
 	Iteration  int32  `parquet:"iteration" json:"iteration"`   // 1-based in prolonged rows, 0 otherwise
 	Iterations int32  `parquet:"iterations" json:"iterations"` // init+kernel runs the process was asked for
 	Order      int32  `parquet:"order" json:"order"`           // position in the (shuffled) run order
+	// Replicate is 1 on the rows of a replicate: the second, independent
+	// series of one runtime measured interleaved with the first for the
+	// true A/A (ReplicatedSeries); 0 on every other row.
+	Replicate int32 `parquet:"replicate" json:"replicate,omitempty"`
 
 	LaunchNS       int64 `parquet:"launch_ns" json:"launch_ns"`
 	MainStartNS    int64 `parquet:"main_start_ns" json:"main_start_ns"`
@@ -95,6 +99,13 @@ var AllExperiments = []string{Startup, Total, Prolonged}
 // Series is the runtime and cold-start model the row belongs to, as reports
 // label it.
 func (s Sample) Series() string { return Series(s.Runtime, s.ColdStart) }
+
+// ReplicatedSeries are the series every run measures twice, as two
+// independent interleaved series (the second with Replicate = 1), when
+// they are selected: the same binary, the same launch, only chance
+// between them — the true A/A of the noise floor. One native and one
+// embedded engine, so both launch paths have a floor.
+var ReplicatedSeries = []string{"native:musl", "wazero:compiler (embedded)"}
 
 // Cold-start models.
 const (

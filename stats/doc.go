@@ -1,8 +1,11 @@
 // Package stats holds the statistical judgements the reports make about
 // timing samples: whether two series are tied, different or undecided
 // (equivalence with a Holm-corrected difference test), the noise floor
-// measured on A/A pairs, where warm-up ends in a prolonged process, the
-// GEV fit behind pWCET, and the bootstrap CI of a break-even point.
+// measured on A/A pairs, a median's CI and the samples a precision target
+// needs (the stopping rule of adaptive sampling), where warm-up ends and
+// which steady-state class (flat, warm-up, slowdown, none) a prolonged
+// process has, the GEV fit behind pWCET, and the bootstrap CI of a
+// break-even point.
 //
 // Every function takes plain float64 samples and returns plain values;
 // bootstraps and simulations take an explicit seed, so results are

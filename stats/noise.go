@@ -11,6 +11,12 @@ type AAPair struct {
 	A, B      []float64
 }
 
+// MinNoiseSamples is the fewest samples per side of an A/A pair that give
+// a floor: those a 95 % CI of a median needs (MinPrecisionSamples). With
+// fewer, the bootstrap CI of the ratio spans most of the range and the
+// "floor" is the sample's spread, not the host's noise.
+var MinNoiseSamples = MinPrecisionSamples(PrecisionLevel)
+
 // Noise is the noise floor a run measured on its A/A pairs.
 type Noise struct {
 	Floor     map[string]float64 // per benchmark: the largest |ratio − 1| any of its A/A CIs allows
@@ -29,8 +35,9 @@ func (n Noise) Noisy() bool { return len(n.Differing) > 0 }
 // the farthest bound of the (1−2α) bootstrap CI of the A/A ratio of
 // medians, max(High − 1, 1 − Low), the larger over a benchmark's pairs.
 // It includes sampling uncertainty on purpose: with few samples the floor
-// is wide, and so is what counts as a tie. A pair with an empty side gives
-// no floor (NaN, which Margin maps to DefaultMargin).
+// is wide, and so is what counts as a tie. A pair with fewer than
+// MinNoiseSamples on a side gives no floor (NaN, which Margin maps to
+// DefaultMargin): the floor is not determinable at that size.
 func MeasureNoise(pairs []AAPair, opt Options) Noise {
 	family := make([]Pair, len(pairs))
 	for i, p := range pairs {
@@ -41,6 +48,9 @@ func MeasureNoise(pairs []AAPair, opt Options) Noise {
 		n.Pairs[i].Name = pairs[i].Name
 		bench := pairs[i].Benchmark
 		floor := max(c.High-1, 1-c.Low)
+		if min(c.NA, c.NB) < MinNoiseSamples {
+			floor = math.NaN()
+		}
 		if old, ok := n.Floor[bench]; !ok || math.IsNaN(old) || floor > old {
 			n.Floor[bench] = floor
 		}

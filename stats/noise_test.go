@@ -48,3 +48,35 @@ func TestNoiseNoisyHost(t *testing.T) {
 		t.Errorf("a pair with an empty side has no floor, got %v", n.Floor["bicg"])
 	}
 }
+
+// A true A/A (one series measured twice, identically distributed) must be
+// shown tied, not merely "not different", in nearly every seed.
+func TestTrueAATiedAcrossSeeds(t *testing.T) {
+	tied, different := 0, 0
+	for seed := range uint64(100) {
+		a, b := lognormal(20, 5, 0.03, 2*seed+1), lognormal(20, 5, 0.03, 2*seed+2)
+		c := Compare(a, b, DefaultMargin, Options{Seed: seed, Resamples: 500})
+		switch c.Verdict {
+		case Tied:
+			tied++
+		case Different:
+			different++
+		}
+	}
+	if tied < 90 || different > 10 {
+		t.Errorf("identical distributions: %d of 100 seeds tied, %d different; want ≥ 90 tied", tied, different)
+	}
+}
+
+// Below MinNoiseSamples per side the floor is not determinable (NaN), not
+// the sample's spread.
+func TestNoiseFloorNeedsSamples(t *testing.T) {
+	few := []AAPair{{Benchmark: "gemm", Name: "a", A: lognormal(3, 5, 0.3, 1), B: lognormal(3, 5, 0.3, 2)}}
+	if f := MeasureNoise(few, Options{}).Floor["gemm"]; !math.IsNaN(f) {
+		t.Errorf("3 samples per side gave a floor of %v", f)
+	}
+	enough := []AAPair{{Benchmark: "gemm", Name: "a", A: lognormal(MinNoiseSamples, 5, 0.03, 1), B: lognormal(MinNoiseSamples, 5, 0.03, 2)}}
+	if f := MeasureNoise(enough, Options{}).Floor["gemm"]; math.IsNaN(f) {
+		t.Errorf("%d samples per side gave no floor", MinNoiseSamples)
+	}
+}
