@@ -201,15 +201,18 @@ func orLatest(id string) string {
 }
 
 // Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
-// they are measured against run the startup and prolonged experiments (process
-// model, all CPUs unless RTWASM_CPUS says otherwise), then it prints per
-// kernel job-1 latency ÷ the fastest-start runtime's and steady state ÷
-// Cranelift's. Use RTWASM_DATASET=SMALL or MEDIUM for the targets.
+// they are measured against — Cranelift, and WAMR's multi-tier and fast JIT
+// where WAMR is built (RTWASM_WAMR_SRC) — run the startup and prolonged
+// experiments (process model, all CPUs unless RTWASM_CPUS says otherwise),
+// then it prints per kernel job-1 latency ÷ the fastest-start runtime's,
+// steady state ÷ Cranelift's and both ÷ WAMR multi-tier's, with 95 %
+// bootstrap CIs, and renders the run's report, whose hybrid section has the
+// per-kernel figure. Use RTWASM_DATASET=SMALL or MEDIUM for the targets.
 func Hybrid(ctx context.Context) error {
 	mg.Deps(loadOptions)
 	if os.Getenv("RTWASM_RUNTIMES") == "" {
 		opts.Runtimes = []string{"hybrid:interp+compiler", "hybrid:pulley+cranelift", "hybrid:interp+cranelift",
-			"wazero:interp", "wazero:compiler", "wasmtime:pulley", "wasmtime:cranelift"}
+			"wazero:interp", "wazero:compiler", "wasmtime:pulley", "wasmtime:cranelift", "wamr:multi-tier", "wamr:fast-jit"}
 	}
 	if os.Getenv("RTWASM_CPUS") == "" {
 		opts.CPUs = nil
