@@ -93,7 +93,10 @@ func hybridRatio(bench, hybrid string, series map[string]*perSeries) HybridRatio
 	h := HybridRatio{Benchmark: bench, Hybrid: hybrid, Job1MS: median(series[hybrid].job1),
 		SteadyMS: median(series[hybrid].steady), Switch: median(series[hybrid].switched), CraneliftSteadyMS: math.NaN()}
 	h.FastStart, _ = lowest(series, func(p *perSeries) []float64 { return p.startup })
-	h.FastStartJob1MS = median(series[h.FastStart].job1)
+	h.FastStartJob1MS = math.NaN()
+	if fast, ok := series[h.FastStart]; ok {
+		h.FastStartJob1MS = median(fast.job1)
+	}
 	h.BestJob1, h.BestJob1MS = lowest(series, func(p *perSeries) []float64 { return p.job1 })
 	h.BestSteady, h.BestSteadyMS = lowest(series, func(p *perSeries) []float64 { return p.steady })
 	if c, ok := series["wasmtime:cranelift"]; ok && len(c.steady) > 0 {
