@@ -207,7 +207,9 @@ func orLatest(id string) string {
 // then it prints per kernel job-1 latency ÷ the fastest-start runtime's,
 // steady state ÷ Cranelift's and both ÷ WAMR multi-tier's, with 95 %
 // bootstrap CIs, and renders the run's report, whose hybrid section has the
-// per-kernel figure. Use RTWASM_DATASET=SMALL or MEDIUM for the targets.
+// per-kernel figure. Use RTWASM_DATASET=SMALL or MEDIUM for the issue's
+// targets. With RTWASM_RUN=<id> it measures nothing and prints and renders
+// that run.
 func Hybrid(ctx context.Context) error {
 	mg.Deps(loadOptions)
 	if os.Getenv("RTWASM_RUNTIMES") == "" {
@@ -218,14 +220,27 @@ func Hybrid(ctx context.Context) error {
 		opts.CPUs = nil
 	}
 	opts.ColdStarts = []string{run.ColdProcess}
-	if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
+	dir := lastRun
+	if id := os.Getenv("RTWASM_RUN"); id != "" {
+		var err error
+		if dir, err = run.ResolveID(opts.DataDir, id, "RTWASM_RUN"); err != nil {
+			return err
+		}
+	} else if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
 		return err
+	} else {
+		dir = lastRun
 	}
-	rows, err := run.ReadSamples(filepath.Join(lastRun, run.SamplesFile))
+	rows, err := run.ReadSamples(filepath.Join(dir, run.SamplesFile))
 	if err != nil {
 		return err
 	}
 	reports.PrintHybridRatios(os.Stdout, reports.HybridRatios(rows))
+	out, err := reports.Render(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Println("report written to", filepath.Join(out, "index.html"), "(hybrid figure: figures/hybrid.svg)")
 	return nil
 }
 
