@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -46,8 +45,7 @@ type policyTier struct {
 }
 
 func (p policyTier) start(ctx context.Context, args []string, stdout, stderr io.Writer) (instance, error) {
-	now := time.Now().UnixNano()
-	fmt.Fprintf(stdout, "rtwasm main_start %d\nrtwasm main_end %d\n", now, now+1)
+	fakeStartup(stdout)
 	return policyInstance{p}, nil
 }
 
