@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -127,17 +128,23 @@ type hybridRun struct {
 	compiling  bool
 	compiled   chan struct{} // closed when opt is set
 	opt        *optimized
-	switched   int // job that first ran optimized; 0: none
-	abandoned  int // fast job abandoned for the optimized tier; 0: none
+	switched   int  // job that first ran optimized; 0: none
+	abandoned  int  // fast job abandoned for the optimized tier; 0: none
+	niced      bool // the compile thread's priority was lowered (written before compiled closes)
 	note       string
 	out        io.Writer
 	stderr     io.Writer
 }
 
-// startCompile runs the optimizing compile on its own goroutine.
+// startCompile runs the optimizing compile on its own goroutine, on an OS
+// thread of lower priority (compileNice), so that on a loaded host the
+// scheduler gives the CPU to the job first and the compile takes what is idle.
+// Both engines compile on the calling thread (wazero; Cranelift serially).
 func (h *hybridRun) startCompile() {
 	h.compiling = true
 	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine, its priority with it
+		h.niced = syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), compileNice) == nil
 		start := time.Now()
 		t, err := h.compileOpt()
 		h.opt = &optimized{t, err, time.Since(start)}
@@ -293,7 +300,7 @@ func (h *hybridRun) finish(ctx context.Context) {
 		h.note = "optimizing compile failed, all jobs ran on the fast tier: " + h.opt.err.Error()
 	}
 	fmt.Fprintf(h.out, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\nrtwasm hybrid_policy %s\n",
-		h.switched, h.opt.elapsed.Nanoseconds(), h.policy.line(h.abandoned))
+		h.switched, h.opt.elapsed.Nanoseconds(), h.policy.line(h.abandoned, h.niced))
 	if h.note != "" {
 		fmt.Fprintf(h.out, "rtwasm hybrid_note %s\n", h.note)
 	}

@@ -56,9 +56,18 @@ func decidePolicy(cpus int, expectedCompile time.Duration) tierPolicy {
 	return tierPolicy{Mode: policyProbe, CPUs: cpus, Budget: expectedCompile}
 }
 
-// line is the "rtwasm hybrid_policy …" line's fields, recorded per process.
-func (p tierPolicy) line(abandoned int) string {
-	return fmt.Sprintf("%s cpus=%d budget_ns=%d abandoned_job=%d", p.Mode, p.CPUs, p.Budget.Nanoseconds(), abandoned)
+// compileNice is the compile thread's nice value: below the job's, so a
+// loaded host runs the job first.
+const compileNice = 10
+
+// line is the "rtwasm hybrid_policy …" line's fields, recorded per process;
+// compile_nice is 0 where the compile thread's priority could not be lowered.
+func (p tierPolicy) line(abandoned int, niced bool) string {
+	nice := 0
+	if niced {
+		nice = compileNice
+	}
+	return fmt.Sprintf("%s cpus=%d budget_ns=%d abandoned_job=%d compile_nice=%d", p.Mode, p.CPUs, p.Budget.Nanoseconds(), abandoned, nice)
 }
 
 // expectedCompile predicts an optimizing compile's wall time from the size of

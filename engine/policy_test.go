@@ -97,7 +97,7 @@ func TestRaceAbandonsLongFastJob(t *testing.T) {
 	if got := strings.Join(jobs, ","); got != "fast!,opt,opt,opt" {
 		t.Fatalf("jobs ran %s, want fast!,opt,opt,opt", got)
 	}
-	if tiers != "opt,opt,opt" || !strings.HasPrefix(policy, "race cpus=2 ") || !strings.HasSuffix(policy, "abandoned_job=1") {
+	if tiers != "opt,opt,opt" || !strings.HasPrefix(policy, "race cpus=2 ") || !strings.Contains(policy, "abandoned_job=1 compile_nice=") {
 		t.Fatalf("tiers %s, policy %q", tiers, policy)
 	}
 }
@@ -116,7 +116,7 @@ func TestRaceKeepsShortFastJob(t *testing.T) {
 		},
 	}
 	tiers, policy := runPolicy(t, h, 1)
-	if tiers != "fast" || !strings.HasSuffix(policy, "abandoned_job=0") {
+	if tiers != "fast" || !strings.Contains(policy, "abandoned_job=0 compile_nice=") {
 		t.Fatalf("tiers %s, policy %q", tiers, policy)
 	}
 }
@@ -135,7 +135,7 @@ func TestProbeCompilesAfterShortJob(t *testing.T) {
 		},
 	}
 	tiers, policy := runPolicy(t, h, 1)
-	if tiers != "fast" || policy != "probe cpus=1 budget_ns=1000000000 abandoned_job=0" {
+	if tiers != "fast" || policy != "probe cpus=1 budget_ns=1000000000 abandoned_job=0 compile_nice=10" {
 		t.Fatalf("tiers %s, policy %q", tiers, policy)
 	}
 }
@@ -157,7 +157,7 @@ func TestProbeAbandonsAtBudget(t *testing.T) {
 	}
 	tiers, policy := runPolicy(t, h, 2)
 	if got := strings.Join(jobs, ","); got != "fast!,opt,opt" || tiers != "opt,opt" || !strings.HasPrefix(policy, "probe cpus=1 budget_ns=20000000 ") ||
-		!strings.HasSuffix(policy, "abandoned_job=1") {
+		!strings.Contains(policy, "abandoned_job=1 compile_nice=") {
 		t.Fatalf("jobs %s, tiers %s, policy %q", got, tiers, policy)
 	}
 }
