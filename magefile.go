@@ -238,28 +238,46 @@ func orLatest(id string) string {
 }
 
 // Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
-// they are measured against run the startup and prolonged experiments (process
-// model, all CPUs unless RTWASM_CPUS says otherwise), then it prints per
-// kernel job-1 latency ÷ the fastest-start runtime's and steady state ÷
-// Cranelift's. Use RTWASM_DATASET=SMALL or MEDIUM for the targets.
+// they are measured against — Cranelift, and WAMR's multi-tier and fast JIT
+// where WAMR is built (RTWASM_WAMR_SRC) — run the startup and prolonged
+// experiments (process model, all CPUs unless RTWASM_CPUS says otherwise),
+// then it prints per kernel job-1 latency ÷ the fastest-start runtime's,
+// steady state ÷ Cranelift's and both ÷ WAMR multi-tier's, with 95 %
+// bootstrap CIs, and renders the run's report, whose hybrid section has the
+// per-kernel figure. Use RTWASM_DATASET=SMALL or MEDIUM for the issue's
+// targets. With RTWASM_RUN=<id> it measures nothing and prints and renders
+// that run.
 func Hybrid(ctx context.Context) error {
 	mg.Deps(loadOptions)
 	if os.Getenv("RTWASM_RUNTIMES") == "" {
 		opts.Runtimes = []string{"hybrid:interp+compiler", "hybrid:pulley+cranelift", "hybrid:interp+cranelift",
-			"wazero:interp", "wazero:compiler", "wasmtime:pulley", "wasmtime:cranelift"}
+			"wazero:interp", "wazero:compiler", "wasmtime:pulley", "wasmtime:cranelift", "wamr:multi-tier", "wamr:fast-jit"}
 	}
 	if os.Getenv("RTWASM_CPUS") == "" {
 		opts.CPUs = nil
 	}
 	opts.ColdStarts = []string{run.ColdProcess}
-	if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
+	dir := lastRun
+	if id := os.Getenv("RTWASM_RUN"); id != "" {
+		var err error
+		if dir, err = run.ResolveID(opts.DataDir, id, "RTWASM_RUN"); err != nil {
+			return err
+		}
+	} else if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
 		return err
+	} else {
+		dir = lastRun
 	}
-	rows, err := run.ReadSamples(filepath.Join(lastRun, run.SamplesFile))
+	rows, err := run.ReadSamples(filepath.Join(dir, run.SamplesFile))
 	if err != nil {
 		return err
 	}
 	reports.PrintHybridRatios(os.Stdout, reports.HybridRatios(rows))
+	out, err := reports.Render(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Println("report written to", filepath.Join(out, "index.html"), "(hybrid figure: figures/hybrid.svg)")
 	return nil
 }
 

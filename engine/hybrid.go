@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -15,12 +17,14 @@ import (
 )
 
 // The hybrid tier-up executor: the first job starts at once on a fast tier
-// while an optimizing compile runs concurrently; at the first job boundary
-// after the optimized module is ready, the remaining jobs run on it. Each
-// tier's instance runs the harness's _start once (start-up only), then one
-// rtwasm_job call per job, so jobs rerun in the same instance as the
-// prolonged test's iterations do; PolyBench re-initialises its data every
-// job, so switching instances between jobs is exact.
+// while an optimizing compile is pending; at the first job boundary after the
+// optimized module is ready, the remaining jobs run on it. The adaptive
+// policy (policy.go) may abandon a fast job that has run longer than the
+// compile and restart it on the optimized tier. Each tier's instance runs the
+// harness's _start once (start-up only), then one rtwasm_job call per job, so
+// jobs rerun in the same instance as the prolonged test's iterations do;
+// PolyBench re-initialises its data every job, so switching instances between
+// jobs, or restarting an abandoned job, is exact.
 //
 //	hybrid:interp+compiler    wazero interpreter, then wazero's compiler
 //	hybrid:pulley+cranelift   Wasmtime's Pulley, then Cranelift (runner with Wasmtime)
@@ -28,12 +32,29 @@ import (
 //
 // Besides the harness protocol, the executor reports "rtwasm tier <job>
 // fast|opt", "rtwasm hybrid_switch <job>" (0: never switched),
-// "rtwasm hybrid_compile_ns <ns>" and, when the optimizing compile failed,
+// "rtwasm hybrid_compile_ns <ns>", "rtwasm hybrid_policy <mode> cpus=<n>
+// budget_ns=<n> abandoned_job=<job>" and, when the optimizing compile failed,
 // "rtwasm hybrid_note <text>". main_start comes from the guest; iteration and
 // main_end times are taken by the host on the same clock after each call.
 func hybridInterpCompiler(string) Engine {
 	return hybridEngine{version: "wazero " + moduleVersion("github.com/tetratelabs/wazero") + " interpreter → compiler",
-		fast: wazeroTierWith(wazero.NewRuntimeConfigInterpreter), opt: wazeroTierWith(wazero.NewRuntimeConfigCompiler)}
+		fast: wazeroTierWith(abandonableInterpreter), opt: wazeroTierWith(wazero.NewRuntimeConfigCompiler),
+		compileNSPerByte: wazeroCompilerNSPerByte}
+}
+
+// Expected optimizing compile rates on one core, ns per code-section byte:
+// rough rates for PolyBench modules (tens of KB of code) on a 2020s x86-64
+// core, for the one-CPU probe budget only; each process records its budget
+// and the compile's real wall time, so the rate can be checked per run.
+const (
+	wazeroCompilerNSPerByte = 500
+	craneliftNSPerByte      = 2000
+)
+
+// abandonableInterpreter is wazero's interpreter whose calls end when their
+// context is cancelled, so the policy can abandon a fast job.
+func abandonableInterpreter() wazero.RuntimeConfig {
+	return wazero.NewRuntimeConfigInterpreter().WithCloseOnContextDone(true)
 }
 
 type tierCompiler func(ctx context.Context, wasm []byte) (tier, error)
@@ -45,13 +66,15 @@ func wazeroTierWith(config func() wazero.RuntimeConfig) tierCompiler {
 }
 
 type hybridEngine struct {
-	version   string
-	fast, opt tierCompiler
+	version          string
+	fast, opt        tierCompiler
+	compileNSPerByte float64 // the optimizing tier's expected rate (one core)
+	cpus             int     // CPUs allowed; 0: runtime.NumCPU (the affinity at start)
 }
 
 func (h hybridEngine) Version() string { return h.version }
 
-// optimized is the outcome of the concurrent optimizing compile.
+// optimized is the outcome of the optimizing compile.
 type optimized struct {
 	tier    tier
 	err     error
@@ -67,25 +90,21 @@ func (h hybridEngine) Run(ctx context.Context, module string, args []string, std
 	if err != nil {
 		return 2, err
 	}
-	ready := make(chan optimized, 1)
-	if iterations == 0 {
-		ready <- optimized{err: errStartupOnly} // start-up alone: nothing to tier up to
-	} else {
-		go func() {
-			start := time.Now()
-			t, err := h.opt(ctx, wasm)
-			ready <- optimized{t, err, time.Since(start)}
-		}()
+	cpus := h.cpus
+	if cpus == 0 {
+		cpus = runtime.NumCPU()
 	}
-	fast, err := h.fast(ctx, wasm)
-	if err != nil {
-		<-ready
+	run := &hybridRun{policy: decidePolicy(cpus, expectedCompile(wasm, h.compileNSPerByte)),
+		compiled: make(chan struct{}), compileOpt: func() (tier, error) { return h.opt(ctx, wasm) },
+		out: stdout, stderr: stderr}
+	if iterations > 0 && run.policy.Mode == policyRace {
+		run.startCompile()
+	}
+	defer run.finish(ctx)
+	if run.fast, err = h.fast(ctx, wasm); err != nil {
 		return 0, err
 	}
-	defer fast.close(ctx)
-	run := hybridRun{ready: ready, out: stdout, stderr: stderr}
-	defer run.finish(ctx)
-	if err := run.startOn(ctx, fast); err != nil {
+	if err := run.startOn(ctx, run.fast); err != nil {
 		return 0, err
 	}
 	for job := 1; job <= iterations; job++ {
@@ -102,13 +121,35 @@ func (h hybridEngine) Run(ctx context.Context, module string, args []string, std
 // hybridRun is one execution: the current instance, and the optimized tier
 // once its compile has finished.
 type hybridRun struct {
-	current  instance
-	ready    chan optimized
-	opt      *optimized // set once the compile has finished
-	switched int        // job that first ran optimized; 0: none
-	note     string
-	out      io.Writer
-	stderr   io.Writer
+	policy     tierPolicy
+	fast       tier
+	current    instance
+	compileOpt func() (tier, error)
+	compiling  bool
+	compiled   chan struct{} // closed when opt is set
+	opt        *optimized
+	switched   int  // job that first ran optimized; 0: none
+	abandoned  int  // fast job abandoned for the optimized tier; 0: none
+	niced      bool // the compile thread's priority was lowered (written before compiled closes)
+	note       string
+	out        io.Writer
+	stderr     io.Writer
+}
+
+// startCompile runs the optimizing compile on its own goroutine, on an OS
+// thread of lower priority (compileNice), so that on a loaded host the
+// scheduler gives the CPU to the job first and the compile takes what is idle.
+// Both engines compile on the calling thread (wazero; Cranelift serially).
+func (h *hybridRun) startCompile() {
+	h.compiling = true
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine, its priority with it
+		h.niced = syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), compileNice) == nil
+		start := time.Now()
+		t, err := h.compileOpt()
+		h.opt = &optimized{t, err, time.Since(start)}
+		close(h.compiled)
+	}()
 }
 
 // startOn instantiates t and runs the harness start-up; the first call also
@@ -133,9 +174,19 @@ func (h *hybridRun) startOn(ctx context.Context, t tier) error {
 	return nil
 }
 
-// job tiers up if it can, then runs one init+kernel and reports its end.
+// job tiers up if it can, then runs one init+kernel and reports its end. A
+// fast job the policy abandons is rerun on the optimized tier.
 func (h *hybridRun) job(ctx context.Context, job int) error {
 	h.tierUp(ctx, job)
+	if h.switched == 0 {
+		done, err := h.fastJob(ctx, job)
+		if err != nil || done {
+			return err
+		}
+		if err := h.afterAbandon(ctx, job); err != nil {
+			return err
+		}
+	}
 	tierName := "fast"
 	if h.switched > 0 {
 		tierName = "opt"
@@ -143,22 +194,92 @@ func (h *hybridRun) job(ctx context.Context, job int) error {
 	if err := h.current.call(ctx, "rtwasm_job"); err != nil {
 		return fmt.Errorf("job %d on the %s tier: %w", job, tierName, err)
 	}
-	fmt.Fprintf(h.out, "rtwasm tier %d %s\nrtwasm iteration %d %d\n", job, tierName, job, time.Now().UnixNano())
+	h.reportJob(job, tierName)
 	return nil
+}
+
+func (h *hybridRun) reportJob(job int, tierName string) {
+	fmt.Fprintf(h.out, "rtwasm tier %d %s\nrtwasm iteration %d %d\n", job, tierName, job, time.Now().UnixNano())
+}
+
+// fastJob runs the job on the fast tier under the policy's watch: done is
+// false when the policy abandoned it (the instance is then unusable).
+func (h *hybridRun) fastJob(ctx context.Context, job int) (done bool, err error) {
+	jobCtx, cancel := context.WithCancel(ctx)
+	fired := make(chan bool, 1)
+	go func() { fired <- h.watch(jobCtx, cancel) }()
+	err = h.current.call(jobCtx, "rtwasm_job")
+	cancel()
+	if <-fired && ctx.Err() == nil && err != nil {
+		h.abandoned = job
+		return false, nil
+	}
+	if h.policy.Mode == policyProbe && !h.compiling {
+		h.startCompile() // the probe was short: compile now, alone on the CPU
+	}
+	if err != nil {
+		return false, fmt.Errorf("job %d on the fast tier: %w", job, err)
+	}
+	h.reportJob(job, "fast")
+	return true, nil
+}
+
+// watch cancels the fast job when the policy abandons it and reports
+// whether it did: once a compile that succeeded is ready, or, while none
+// runs (probe), once the budget is spent. It returns when ctx ends.
+func (h *hybridRun) watch(ctx context.Context, cancel context.CancelFunc) bool {
+	var budget <-chan time.Time
+	if !h.compiling {
+		t := time.NewTimer(h.policy.Budget)
+		defer t.Stop()
+		budget = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-h.compiledIfStarted():
+		if h.opt.err != nil || h.note != "" {
+			<-ctx.Done()
+			return false
+		}
+	case <-budget:
+	}
+	cancel()
+	return true
+}
+
+func (h *hybridRun) compiledIfStarted() <-chan struct{} {
+	if h.compiling {
+		return h.compiled
+	}
+	return nil
+}
+
+// afterAbandon moves to the optimized tier after an abandoned fast job,
+// compiling first if the probe had not; if that fails the job reruns on a
+// fresh fast instance.
+func (h *hybridRun) afterAbandon(ctx context.Context, job int) error {
+	if !h.compiling {
+		h.startCompile()
+	}
+	<-h.compiled
+	if h.tierUp(ctx, job); h.switched > 0 {
+		return nil
+	}
+	return h.startOn(ctx, h.fast)
 }
 
 // tierUp moves to the optimized tier if its compile has finished.
 func (h *hybridRun) tierUp(ctx context.Context, job int) {
-	if h.opt != nil {
+	if h.switched > 0 || !h.compiling {
 		return
 	}
 	select {
-	case o := <-h.ready:
-		h.opt = &o
-		if o.err != nil {
+	case <-h.compiled:
+		if h.opt.err != nil || h.note != "" {
 			return // finish reports it
 		}
-		if err := h.startOn(ctx, o.tier); err != nil {
+		if err := h.startOn(ctx, h.opt.tier); err != nil {
 			h.note = "optimized instance failed to start, all jobs ran on the fast tier: " + err.Error()
 		} else {
 			h.switched = job
@@ -168,22 +289,27 @@ func (h *hybridRun) tierUp(ctx context.Context, job int) {
 }
 
 // finish waits for the optimizing compile (so none outlives the request),
-// reports the switch and main_end, and releases the instances.
+// reports the policy, the switch and main_end, and releases the instances.
 func (h *hybridRun) finish(ctx context.Context) {
-	if h.opt == nil {
-		o := <-h.ready
-		h.opt = &o
+	if h.compiling {
+		<-h.compiled
+	} else {
+		h.opt = &optimized{err: errStartupOnly}
 	}
 	if h.opt.err != nil && !errors.Is(h.opt.err, errStartupOnly) {
 		h.note = "optimizing compile failed, all jobs ran on the fast tier: " + h.opt.err.Error()
 	}
-	fmt.Fprintf(h.out, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\n", h.switched, h.opt.elapsed.Nanoseconds())
+	fmt.Fprintf(h.out, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\nrtwasm hybrid_policy %s\n",
+		h.switched, h.opt.elapsed.Nanoseconds(), h.policy.line(h.abandoned, h.niced))
 	if h.note != "" {
 		fmt.Fprintf(h.out, "rtwasm hybrid_note %s\n", h.note)
 	}
 	if h.current != nil {
 		fmt.Fprintf(h.out, "rtwasm main_end %d\n", time.Now().UnixNano())
 		h.current.close(ctx)
+	}
+	if h.fast != nil {
+		h.fast.close(ctx)
 	}
 	if h.opt.err == nil {
 		h.opt.tier.close(ctx)

@@ -24,9 +24,14 @@ type fakeTier struct {
 }
 
 func (f fakeTier) start(ctx context.Context, args []string, stdout, stderr io.Writer) (instance, error) {
+	fakeStartup(stdout)
+	return fakeInstance{f}, nil
+}
+
+// fakeStartup prints a start-up-only run's harness protocol.
+func fakeStartup(stdout io.Writer) {
 	now := time.Now().UnixNano()
 	fmt.Fprintf(stdout, "rtwasm main_start %d\nrtwasm main_end %d\n", now, now+1)
-	return fakeInstance{f}, nil
 }
 
 func (f fakeTier) close(context.Context) {}

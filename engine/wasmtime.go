@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
-	"github.com/tetratelabs/wazero"
 )
 
 // wasmtimeEngine runs modules with wasmtime-go. The Engine is made once per
@@ -20,7 +19,9 @@ type wasmtimeEngine struct {
 	mode     string
 	cacheDir string
 	serial   bool // compile on one thread (the hybrid's background compile)
-	engine   *wasmtime.Engine
+	// interruptible: epoch interruption on, so a hybrid can abandon a job
+	interruptible bool
+	engine        *wasmtime.Engine
 }
 
 // wasmtimeEngines are the engines this runner has when built with cgo and
@@ -29,12 +30,12 @@ func wasmtimeEngines() map[string]func(cacheDir string) Engine {
 	m := map[string]func(string) Engine{
 		"hybrid:pulley+cranelift": func(string) Engine {
 			return hybridEngine{version: "wasmtime-go " + moduleVersion("github.com/bytecodealliance/wasmtime-go/v39") + " Pulley → Cranelift",
-				fast: wasmtimeTierWith("pulley", false), opt: wasmtimeTierWith("cranelift", true)}
+				fast: wasmtimeTierWith("pulley", false), opt: wasmtimeTierWith("cranelift", true), compileNSPerByte: craneliftNSPerByte}
 		},
 		"hybrid:interp+cranelift": func(string) Engine {
 			return hybridEngine{version: "wazero " + moduleVersion("github.com/tetratelabs/wazero") + " interpreter → wasmtime-go " +
 				moduleVersion("github.com/bytecodealliance/wasmtime-go/v39") + " Cranelift",
-				fast: wazeroTierWith(wazero.NewRuntimeConfigInterpreter), opt: wasmtimeTierWith("cranelift", true)}
+				fast: wazeroTierWith(abandonableInterpreter), opt: wasmtimeTierWith("cranelift", true), compileNSPerByte: craneliftNSPerByte}
 		},
 	}
 	for _, mode := range []string{"cranelift", "pulley", "aot", "cache"} {
@@ -54,6 +55,7 @@ func (w *wasmtimeEngine) load() (*wasmtime.Engine, error) {
 	cfg := wasmtime.NewConfig()
 	cfg.SetStrategy(wasmtime.StrategyCranelift)
 	cfg.SetParallelCompilation(!w.serial)
+	cfg.SetEpochInterruption(w.interruptible)
 	switch w.mode {
 	case "pulley":
 		if err := cfg.SetTarget("pulley64"); err != nil {
@@ -104,15 +106,16 @@ func (w *wasmtimeEngine) Run(ctx context.Context, path string, args []string, st
 	if err != nil {
 		return 0, err
 	}
-	t := &wasmtimeTier{engine, module}
+	t := &wasmtimeTier{engine: engine, module: module}
 	defer t.close(ctx)
 	return runStart(ctx, t, args, stdout, stderr)
 }
 
 // wasmtimeTier is a module compiled by one Wasmtime engine.
 type wasmtimeTier struct {
-	engine *wasmtime.Engine
-	module *wasmtime.Module
+	engine        *wasmtime.Engine
+	module        *wasmtime.Module
+	interruptible bool // calls end at the next epoch check once their context is done
 }
 
 func (t *wasmtimeTier) close(context.Context) { t.module.Close() }
@@ -126,6 +129,10 @@ func (t *wasmtimeTier) start(ctx context.Context, args []string, stdout, stderr 
 		return nil, err
 	}
 	w := &wasmtimeInstance{store: wasmtime.NewStore(t.engine), linker: wasmtime.NewLinker(t.engine), capture: capture, stderr: stderr}
+	if t.interruptible {
+		w.engine = t.engine
+		w.store.SetEpochDeadline(1)
+	}
 	w.store.SetWasi(wasi)
 	if err := w.linker.DefineWasi(); err != nil {
 		w.close(ctx)
@@ -155,12 +162,17 @@ type wasmtimeInstance struct {
 	inst    *wasmtime.Instance
 	capture *captured
 	stderr  io.Writer
+	engine  *wasmtime.Engine // set when calls are interruptible
 }
 
 func (w *wasmtimeInstance) call(ctx context.Context, name string) error {
 	f := w.inst.GetFunc(w.store, name)
 	if f == nil {
 		return fmt.Errorf("the module exports no %s (rebuild it with the current harness)", name)
+	}
+	if w.engine != nil {
+		stop := context.AfterFunc(ctx, w.engine.IncrementEpoch)
+		defer stop()
 	}
 	_, err := f.Call(w.store)
 	return err
@@ -175,10 +187,11 @@ func (w *wasmtimeInstance) close(context.Context) {
 
 // wasmtimeTierWith compiles with a fresh engine of the given mode, for the
 // hybrid executor; a serial compile uses one thread, leaving the other
-// cores to the jobs that run meanwhile.
+// cores to the jobs that run meanwhile. The parallel one is the fast tier,
+// whose jobs the policy may abandon (epoch interruption).
 func wasmtimeTierWith(mode string, serial bool) tierCompiler {
 	return func(ctx context.Context, wasm []byte) (tier, error) {
-		w := &wasmtimeEngine{mode: mode, serial: serial}
+		w := &wasmtimeEngine{mode: mode, serial: serial, interruptible: !serial}
 		engine, err := w.load()
 		if err != nil {
 			return nil, err
@@ -187,7 +200,7 @@ func wasmtimeTierWith(mode string, serial bool) tierCompiler {
 		if err != nil {
 			return nil, err
 		}
-		return &wasmtimeTier{engine, module}, nil
+		return &wasmtimeTier{engine: engine, module: module, interruptible: !serial}, nil
 	}
 }
 

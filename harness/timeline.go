@@ -25,6 +25,7 @@ type Timeline struct {
 	Tiers        []string // tier of job i+1: fast | opt
 	Switch       int      // first job on the optimized tier; 0: never
 	OptCompileNS int64    // wall time of the optimizing compile
+	Policy       string   // the tier-up policy's decision (engine/policy.go)
 	Note         string
 }
 
@@ -51,6 +52,9 @@ func ParseTimeline(stdout []byte) (Timeline, error) {
 
 func (t *Timeline) add(f []string) error {
 	switch {
+	case f[0] == "hybrid_policy":
+		t.Policy = strings.Join(f[1:], " ")
+		return nil
 	case f[0] == "hybrid_note":
 		t.Note = strings.Join(f[1:], " ")
 		return nil

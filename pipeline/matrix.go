@@ -425,7 +425,7 @@ func samplesOf(base run.Sample, res runtimes.Result) []run.Sample {
 		return []run.Sample{failed(base, res.ExitStatus, fmt.Errorf("asked for %d iterations, the kernel reported %d", base.Iterations, len(t.IterationEnds)))}
 	}
 	base.MainStartNS, base.MainEndNS, base.ClockResNS = t.MainStart, t.MainEnd, t.ClockRes
-	base.SwitchIteration, base.OptCompileNS, base.Note = int32(t.Switch), t.OptCompileNS, t.Note
+	base.SwitchIteration, base.OptCompileNS, base.Note = int32(t.Switch), t.OptCompileNS, hybridNote(t)
 	if len(t.Tiers) > 0 {
 		base.Tier = t.Tiers[0]
 	}
@@ -559,4 +559,16 @@ func projectCommit() string {
 		commit += " (with uncommitted changes)"
 	}
 	return commit
+}
+
+// hybridNote is a hybrid's note column: its tier-up policy's decision
+// ("policy race cpus=2 budget_ns=0 abandoned_job=1"), then any note.
+func hybridNote(t harness.Timeline) string {
+	if t.Policy == "" {
+		return t.Note
+	}
+	if t.Note == "" {
+		return "policy " + t.Policy
+	}
+	return "policy " + t.Policy + "; " + t.Note
 }

@@ -102,6 +102,22 @@ func TestSamplesOfProlonged(t *testing.T) {
 	}
 }
 
+// TestSamplesOfHybridPolicy: the hybrid's policy line lands in the note
+// column, before any note of its own.
+func TestSamplesOfHybridPolicy(t *testing.T) {
+	base := run.Sample{Experiment: run.Prolonged, Iterations: 1, LaunchNS: 1000}
+	out := "rtwasm main_start 1500\nrtwasm tier 1 opt\nrtwasm iteration 1 1700\nrtwasm hybrid_switch 1\n" +
+		"rtwasm hybrid_compile_ns 90\nrtwasm hybrid_policy race cpus=2 budget_ns=0 abandoned_job=1\n"
+	rows := samplesOf(base, runtimes.Result{Stdout: []byte(out + "rtwasm main_end 1850\n")})
+	if len(rows) != 1 || rows[0].Note != "policy race cpus=2 budget_ns=0 abandoned_job=1" || rows[0].SwitchIteration != 1 {
+		t.Fatalf("rows %+v", rows)
+	}
+	noted := samplesOf(base, runtimes.Result{Stdout: []byte(out + "rtwasm hybrid_note compile failed\nrtwasm main_end 1850\n")})
+	if want := "policy race cpus=2 budget_ns=0 abandoned_job=1; compile failed"; noted[0].Note != want {
+		t.Fatalf("note %q, want %q", noted[0].Note, want)
+	}
+}
+
 // TestDockerDownMatrixGoesOn: with no reachable Docker Engine, docker:engine
 // rows are unavailable with the fix named, and the other runtimes measure.
 func TestDockerDownMatrixGoesOn(t *testing.T) {

@@ -47,4 +47,41 @@ func TestHybridRatios(t *testing.T) {
 	if c := hybridSection(ratios); len(c.Tables) != 1 || len(c.Tables[0].Rows) != 1 {
 		t.Fatalf("hybrid cell %+v", c)
 	}
+	if !math.IsNaN(h.MultiTierJob1MS) || h.MultiTierJob1CI.String() != "–" {
+		t.Fatalf("WAMR multi-tier not measured, yet %v ms, CI %v", h.MultiTierJob1MS, h.MultiTierJob1CI)
+	}
+}
+
+// TestHybridAgainstMultiTier: three processes per series give ratios of
+// medians against WAMR multi-tier with CIs around them, and the target counts.
+func TestHybridAgainstMultiTier(t *testing.T) {
+	var rows []run.Sample
+	for _, jitter := range []float64{0, 0.1, 0.2} {
+		rows = append(rows, hybridProcessRows("wazero:interp", 5, []float64{50 + jitter, 50, 50, 50}, 0)...)
+		rows = append(rows, hybridProcessRows("wasmtime:cranelift", 40, []float64{2, 2, 2 + jitter, 2 + jitter}, 0)...)
+		rows = append(rows, hybridProcessRows(MultiTier, 20, []float64{80 + jitter, 4, 4 + jitter, 4 + jitter}, 0)...)
+		rows = append(rows, hybridProcessRows("hybrid:interp+cranelift", 6, []float64{51 + jitter, 3, 2.1, 2.1 + jitter}, 2)...)
+	}
+	ratios := HybridRatios(rows)
+	if len(ratios) != 1 {
+		t.Fatalf("%d ratios, want 1", len(ratios))
+	}
+	h := ratios[0]
+	if h.MultiTierJob1Ratio() >= 1 || h.MultiTierSteadyRatio() >= 1 {
+		t.Fatalf("ratios to multi-tier %v, %v; want below 1 on this data", h.MultiTierJob1Ratio(), h.MultiTierSteadyRatio())
+	}
+	for name, c := range map[string]struct {
+		ci    ci
+		ratio float64
+	}{"job 1": {h.Job1CI, h.Job1Ratio()}, "steady": {h.SteadyCI, h.SteadyRatio()},
+		"multi-tier job 1": {h.MultiTierJob1CI, h.MultiTierJob1Ratio()}, "multi-tier steady": {h.MultiTierSteadyCI, h.MultiTierSteadyRatio()}} {
+		if !(c.ci.Low <= c.ratio && c.ratio <= c.ci.High) {
+			t.Errorf("%s: ratio %v outside its CI %v", name, c.ratio, c.ci)
+		}
+	}
+	targets := HybridTargets(ratios)
+	want := HybridTarget{Hybrid: "hybrid:interp+cranelift", Kernels: 1, Job1Met: 1, SteadyMet: 1, BothMet: 1, MultiTier: 1, AheadJob1: 1, AheadSteady: 1}
+	if len(targets) != 1 || targets[0] != want {
+		t.Fatalf("targets %+v, want %+v", targets, want)
+	}
 }

@@ -73,7 +73,7 @@ func (r *runData) buildPage(a analysis) (page, error) {
 		func() (section, error) { return r.realTimeSection(a.evt) },
 		func() (section, error) { return r.breakEvenSection(a.breakEven) },
 		r.tailSection,
-		func() (section, error) { return hybridSection(HybridRatios(r.ok)), nil },
+		r.hybridSection,
 		func() (section, error) { return r.whySection(), nil },
 		func() (section, error) { return r.hostsSection(), nil }, // hosts.go
 	}
