@@ -33,7 +33,7 @@ type trial struct {
 	rep        int
 	iterations int
 	stress     string // the interference while it runs: "" (none) or the RTWASM_STRESS kind
-	replicate  int32 // 1: the A/A replicate of the series (run.ReplicatedSeries)
+	replicate  int32  // 1: the A/A replicate of the series (run.ReplicatedSeries)
 }
 
 // key identifies the trial within its run, for the journal.
