@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -83,7 +84,7 @@ func TestInterruptRealRun(t *testing.T) {
 			continue // a runtime this host lacks (no Docker, no runc)
 		}
 		measured++
-		seen[fmt.Sprintf("%s|%s|%s|%d|%d", s.Experiment, s.Benchmark, s.Series(), s.Rep, s.Iteration)]++
+		seen[fmt.Sprintf("%s|%s|%s|%d|%d|%d", s.Experiment, s.Benchmark, s.Series(), s.Replicate, s.Rep, s.Iteration)]++
 		if s.Status != run.StatusOK {
 			t.Errorf("row %s %s %s: %s %q", s.Experiment, s.Benchmark, s.Series(), s.Status, s.Error)
 		}
@@ -92,10 +93,13 @@ func TestInterruptRealRun(t *testing.T) {
 	for _, r := range m.Runtimes {
 		if r.Available {
 			series++
+			if slices.Contains(run.ReplicatedSeries, run.Series(r.ID, r.ColdStart)) {
+				series++ // the true A/A's replicate is a series of its own
+			}
 		}
 	}
-	// 2 kernels × the available series (wazero:interp also embedded) ×
-	// (3 startup + 3 total + 1 prolonged × 5 iterations)
+	// 2 kernels × the available series (wazero:interp also embedded, and
+	// the replicates) × (3 startup + 3 total + 1 prolonged × 5 iterations)
 	if want := 2 * series * (3 + 3 + 5); series < 2 || measured != want || len(seen) != want {
 		t.Errorf("%d rows, %d distinct cells of %d available series; want %d of each", measured, len(seen), series, want)
 	}
