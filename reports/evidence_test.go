@@ -6,24 +6,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/rtwasm/rtwasm/run"
 )
 
 // TestClaimEvidence holds ClaimEvidence to the verdict: every claim the
 // verdict judges has evidence, every entry names a claim, and every file it
 // names is written by a render of the committed run.
 func TestClaimEvidence(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"manifest.json", run.SamplesFile} {
-		b, err := os.ReadFile(filepath.Join("testdata", "run", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := copyCommittedRun(t)
 	if _, err := Render(dir); err != nil {
 		t.Fatal(err)
 	}

@@ -328,16 +328,7 @@ func TestMissingData(t *testing.T) {
 // (4 kernels, 8 runtimes incl. docker, a hybrid and an unavailable WAMR),
 // from a copy, and checks every section and the data it must show.
 func TestCommittedRun(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"manifest.json", run.SamplesFile} {
-		b, err := os.ReadFile(filepath.Join("testdata", "run", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := copyCommittedRun(t)
 	out, err := Render(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -471,4 +462,21 @@ func TestEveryFileWritten(t *testing.T) {
 	if !strings.Contains(tex, "P99.9") || strings.Count(tex, "\\\\\n") != 4*3*5+1 {
 		t.Error("summary.tex lacks P99.9 or rows")
 	}
+}
+
+// copyCommittedRun copies testdata/run's manifest and samples into a
+// temporary run directory, so a render never writes into testdata.
+func copyCommittedRun(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"manifest.json", run.SamplesFile} {
+		b, err := os.ReadFile(filepath.Join("testdata", "run", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
