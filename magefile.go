@@ -290,7 +290,7 @@ func Clean(ctx context.Context) error {
 	if err := pipeline.CleanLeftovers(opts, os.Stdout); err != nil {
 		return err
 	}
-	if err := container.Cleanup(ctx, true); err != nil {
+	if err := container.Cleanup(ctx, true, os.Stdout); err != nil {
 		return err
 	}
 	return os.RemoveAll(opts.BuildDir)

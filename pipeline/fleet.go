@@ -68,7 +68,7 @@ func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, sha
 		return dir, nil, err
 	}
 	p := &FleetPlan{Unavailable: unavailable}
-	for _, c := range trials {
+	for _, c := range trials.All() { // every key is written to plan.json: checkSize bounds it
 		p.Keys = append(p.Keys, c.key())
 	}
 	p.Shards = fleet.Shard(p.Keys, shards)
@@ -271,7 +271,7 @@ func RunShard(ctx context.Context, o run.Options, b *Builds, dir string, shard i
 		return err
 	}
 	byKey := map[string]trial{}
-	for _, c := range all {
+	for _, c := range all.All() {
 		byKey[c.key()] = c
 	}
 	index := map[string]int{}
@@ -306,7 +306,7 @@ func RunShard(ctx context.Context, o run.Options, b *Builds, dir string, shard i
 	}
 	fmt.Fprintf(log, "shard %d of run %s on %s (attempt %d): %d trials, %d already journaled\n",
 		shard, m.RunID, hostName, attempt, len(p.Shards[shard]), len(done))
-	if err := measureTrials(ctx, dir, m.RunID, trials, order, shard, b, o, j, done, log); err != nil {
+	if err := measureTrials(ctx, dir, m.RunID, seqOf(trials, order), len(trials), shard, b, o, j, done, log); err != nil {
 		return err
 	}
 	return recordHost(dir, shard, attempt, "end", m.Runtimes)

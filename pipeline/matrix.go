@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,19 +127,15 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		return dir, err
 	}
 	defer j.Close()
-	m.State, m.Planned, m.Taken = run.StateRunning, len(trials), len(done)
+	m.State, m.Planned, m.Taken = run.StateRunning, trials.Len(), len(done)
 	if err := run.WriteManifest(dir, m); err != nil {
 		return dir, err
-	}
-	order := make([]int, len(trials))
-	for i := range order {
-		order[i] = i
 	}
 	if o.Profile == "tail" {
 		PrintTailEstimate(log, o, exps)
 	}
 	before, t0 := len(done), time.Now()
-	if err := measureTrials(ctx, dir, m.RunID, trials, order, 0, b, o, j, done, log); err != nil {
+	if err := measureTrials(ctx, dir, m.RunID, trials.All(), trials.Len(), 0, b, o, j, done, log); err != nil {
 		if errors.Is(err, errInterrupted) {
 			return dir, interrupt(dir, m, len(done), o)
 		}
@@ -167,27 +163,30 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 var errInterrupted = errors.New("interrupted")
 
 // measureTrials takes every trial the journal does not hold yet and journals
-// its samples as soon as they are taken. order[i] is trial i's position in
-// the run's plan; shard is the fleet shard measuring them (0 on a local run).
+// its samples as soon as they are taken. trials yields each trial with its
+// position in the run's plan (streamed: a plan may be too large to list),
+// total counts them; shard is the fleet shard measuring them (0 on a local run).
 // A local run measures the whole plan, a fleet shard its share of it. When
 // the run's context is canceled it returns errInterrupted and the sample in
 // flight is not journaled.
-func measureTrials(ctx context.Context, dir, runID string, trials []trial, order []int, shard int, b *Builds, o run.Options,
+func measureTrials(ctx context.Context, dir, runID string, trials iter.Seq2[int, trial], total, shard int, b *Builds, o run.Options,
 	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
 	hostName, _ := os.Hostname()
 	taken := 0
-	for _, c := range trials {
-		if _, ok := done[c.key()]; ok {
-			taken++
+	if len(done) > 0 { // a second pass only when resuming: it costs time, not memory
+		for _, c := range trials {
+			if _, ok := done[c.key()]; ok {
+				taken++
+			}
 		}
 	}
-	progress := newProgress(log, len(trials), taken)
+	progress := newProgress(log, total, taken)
 	// Interference (stress.go) runs while stressed blocks of trials do; the
 	// deferred stop covers errors and interrupts.
 	stress := &stressSwitch{o: o, tmp: dir, log: log}
 	defer stress.set(ctx, "")
 	measured := 0
-	for i, c := range trials {
+	for pos, c := range trials {
 		if _, ok := done[c.key()]; ok {
 			continue
 		}
@@ -210,7 +209,7 @@ func measureTrials(ctx context.Context, dir, runID string, trials []trial, order
 			return errInterrupted
 		}
 		for k := range samples {
-			samples[k].Order, samples[k].Host, samples[k].Shard = int32(order[i]), hostName, int32(shard)
+			samples[k].Order, samples[k].Host, samples[k].Shard = int32(pos), hostName, int32(shard)
 		}
 		if err := j.Record(c.key(), samples); err != nil {
 			return err
@@ -310,10 +309,10 @@ func probeAll(ctx context.Context, b *Builds, m *run.Manifest, log io.Writer) []
 	return probes
 }
 
-// plan lists the trials to measure in their seeded random order, and the rows
-// that record unavailable runtimes.
-func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) ([]trial, []run.Sample, error) {
-	var trials []trial
+// plan is the trials to measure in their seeded random order (streamed, see
+// trialPlan), and the rows that record unavailable runtimes.
+func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) (*trialPlan, []run.Sample, error) {
+	var groups []trialGroup
 	var unavailable []run.Sample
 	for _, exp := range exps {
 		for _, name := range benchmarksFor(exp, o) {
@@ -332,17 +331,15 @@ func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, pr
 					unavailable = append(unavailable, s)
 					continue
 				}
-				for c.rep = 1; c.rep <= repsFor(exp, o); c.rep++ {
-					trials = append(trials, withReplicate(c)...)
-				}
+				groups = append(groups, trialGroup{c: c, reps: repsFor(exp, o), copies: len(withReplicate(c))})
 			}
 		}
 	}
-	rand.New(rand.NewPCG(uint64(o.Seed), 0)).Shuffle(len(trials), func(i, j int) { trials[i], trials[j] = trials[j], trials[i] })
-	if kind := StressOf(o); kind != StressNone {
-		trials = alternate(trials, kind, uint64(o.Seed))
+	stress := StressOf(o)
+	if stress == StressNone {
+		stress = ""
 	}
-	return trials, unavailable, nil
+	return newTrialPlan(groups, uint64(o.Seed), stress), unavailable, nil
 }
 
 // finish writes samples.parquet (rows in run order) and the final manifest.

@@ -40,7 +40,7 @@ type roundRun struct {
 	j        *run.Journal
 	done     map[string][]run.Sample
 	log      io.Writer
-	first    []trial       // round 1: the fixed plan
+	first    *trialPlan    // round 1: the fixed plan
 	pace     time.Duration // wall time per trial in round 1 (0: unknown)
 	deadline time.Time     // zero: no budget
 }
@@ -83,8 +83,8 @@ func capFor(exp string, o run.Options) int {
 
 // sampleRounds takes rounds after the first until every cell stops.
 func sampleRounds(ctx context.Context, r roundRun) error {
-	templates, reps := cellTemplates(r.first)
-	offset, pace := len(r.first), r.pace
+	templates, reps := r.first.cells()
+	offset, pace := r.first.Len(), r.pace
 	for round := 0; ; round++ {
 		var next map[string]int
 		if round < len(r.m.Rounds) {
@@ -119,7 +119,7 @@ func sampleRounds(ctx context.Context, r roundRun) error {
 			order[i] = offset + i
 		}
 		before, t0 := len(r.done), time.Now()
-		if err := measureTrials(ctx, r.dir, r.m.RunID, trials, order, 0, r.b, r.o, r.j, r.done, r.log); err != nil {
+		if err := measureTrials(ctx, r.dir, r.m.RunID, seqOf(trials, order), len(trials), 0, r.b, r.o, r.j, r.done, r.log); err != nil {
 			return err
 		}
 		if n := len(r.done) - before; n > 0 {
@@ -130,25 +130,6 @@ func sampleRounds(ctx context.Context, r roundRun) error {
 			reps[cell] = n
 		}
 	}
-}
-
-// cellTemplates maps each cell of the first round to one of its trials
-// (the original series, not the replicate) and its repetitions.
-func cellTemplates(first []trial) (map[string]trial, map[string]int) {
-	templates, reps := map[string]trial{}, map[string]int{}
-	for _, c := range first {
-		if c.replicate > 0 {
-			continue
-		}
-		id := c.cellID()
-		if _, ok := templates[id]; !ok {
-			t := c
-			t.rep, t.stress = 0, "" // a stressed run's rounds alternate again (alternate)
-			templates[id] = t
-		}
-		reps[id] = max(reps[id], c.rep)
-	}
-	return templates, reps
 }
 
 // cellID is the trial's cell; a replicate belongs to its original's cell

@@ -125,12 +125,12 @@ func TestPlanReplicates(t *testing.T) {
 	other := &fakeRuntime{id: "fake:other"}
 	o := testOptions(t)
 	o.Benchmarks, o.Reps = []string{"gemm"}, 3
-	trials, _, err := plan("r", o, []string{run.Startup}, []runtimes.Runtime{musl, other}, []runtimes.Probe{{Available: true}, {Available: true}})
+	p, _, err := plan("r", o, []string{run.Startup}, []runtimes.Runtime{musl, other}, []runtimes.Probe{{Available: true}, {Available: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	count := map[string]int{}
-	for _, c := range trials {
+	for _, c := range p.All() {
 		count[c.seriesName()]++
 	}
 	if count["native:musl"] != 3 || count["native:musl replicate"] != 3 || count["fake:other"] != 3 || len(count) != 3 {

@@ -7,9 +7,10 @@ import (
 	"github.com/rtwasm/rtwasm/runtimes"
 )
 
-// A run's trials are listed, shuffled and journaled in memory, so a plan
-// far beyond any profile (RTWASM_REPS=1000000000: billions of trials) would
-// grow until the OOM killer ends it. Plans above these limits are refused
+// A run's plan is streamed (trialplan.go), but its journal keeps every
+// taken trial's samples in memory, so a plan far beyond any profile
+// (RTWASM_REPS=1000000000: billions of trials) would grow until the OOM
+// killer ends it. Plans above these limits are refused
 // unless RTWASM_CONFIRM=1; the largest profile (tail, every runtime) plans
 // about 150,000 trials and 230,000 samples.
 const (
@@ -30,6 +31,9 @@ func planSize(o run.Options, exps []string, rts []runtimes.Runtime) (trials, sam
 		n := float64(len(benchmarksFor(exp, o))) * float64(series) * float64(repsFor(exp, o))
 		trials += n
 		samples += n * float64(max(1, iterationsFor(exp, o)))
+	}
+	if StressOf(o) != StressNone { // every trial again, stressed
+		trials, samples = 2*trials, 2*samples
 	}
 	return trials, samples
 }

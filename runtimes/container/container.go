@@ -272,15 +272,20 @@ func megabytes(n int64) string {
 
 // Cleanup removes what rtwasm's container runtimes left behind:
 // containers and runc states of processes that have exited, and with images
-// also every rtwasm image (the images are otherwise kept as a build cache).
-func Cleanup(ctx context.Context, images bool) error {
+// also every rtwasm image no live run holds (the images are otherwise kept as
+// a build cache), saying on log which images it removed and which it kept
+// for whom.
+func Cleanup(ctx context.Context, images bool, log io.Writer) error {
 	var errs []error
-	if d := newDockerEngine(); d.Probe(ctx).Available {
+	d := newDockerEngine()
+	if p := d.Probe(ctx); p.Available {
 		errs = append(errs, d.removeContainers(ctx, true, true))
 		if images {
-			errs = append(errs, d.removeImages(ctx))
+			errs = append(errs, d.removeImages(ctx, log))
 		}
 		d.Close()
+	} else if images {
+		fmt.Fprintf(log, "clean: no images checked: Docker is unavailable (%s)\n", p.Reason)
 	}
 	if bin, err := findRunc(); err == nil {
 		errs = append(errs, removeRuncStates(ctx, bin, true))

@@ -310,7 +310,7 @@ func (d *dockerEngine) removeContainers(ctx context.Context, own, stale bool) er
 
 // removeImages removes every rtwasm image (the kernel image cache) but those
 // a live run holds (see holdImage).
-func (d *dockerEngine) removeImages(ctx context.Context) error {
+func (d *dockerEngine) removeImages(ctx context.Context, log io.Writer) error {
 	cli, err := d.client()
 	if err != nil {
 		return err
@@ -319,17 +319,20 @@ func (d *dockerEngine) removeImages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, img := range list {
-		if imageInUse(img.ID) {
-			continue
-		}
-		_, err := cli.ImageRemove(ctx, img.ID, image.RemoveOptions{Force: true, PruneChildren: true})
-		if err != nil && !client.IsErrNotFound(err) {
-			errs = append(errs, err)
+	images := make([]cleanImage, len(list))
+	for i, img := range list {
+		images[i] = cleanImage{id: img.ID, name: img.ID}
+		if len(img.RepoTags) > 0 {
+			images[i].name = img.RepoTags[0] + " (" + img.ID + ")"
 		}
 	}
-	return errors.Join(errs...)
+	return removeUnheld(images, func(id string) error {
+		_, err := cli.ImageRemove(ctx, id, image.RemoveOptions{Force: true, PruneChildren: true})
+		if client.IsErrNotFound(err) {
+			return nil
+		}
+		return err
+	}, log)
 }
 
 // Close removes any container of this process still present and drops the
