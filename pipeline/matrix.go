@@ -172,13 +172,9 @@ var errInterrupted = errors.New("interrupted")
 func measureTrials(ctx context.Context, dir, runID string, trials iter.Seq2[int, trial], total, shard int, b *Builds, o run.Options,
 	j *run.Journal, done map[string][]run.Sample, log io.Writer) error {
 	hostName, _ := os.Hostname()
-	taken := 0
-	if len(done) > 0 { // a second pass only when resuming: it costs time, not memory
-		for _, c := range trials {
-			if _, ok := done[c.key()]; ok {
-				taken++
-			}
-		}
+	taken, err := countTaken(ctx, trials, done)
+	if err != nil {
+		return err
 	}
 	progress := newProgress(log, total, taken)
 	// Interference (stress.go) runs while stressed blocks of trials do; the
@@ -218,6 +214,26 @@ func measureTrials(ctx context.Context, dir, runID string, trials iter.Seq2[int,
 		progress.step(c, samples[0])
 	}
 	return stress.set(ctx, "")
+}
+
+// countTaken counts the trials the journal holds already: a second pass
+// over the plan, only when resuming. It costs time, not memory, so it ends
+// once every journaled trial is found and heeds an interrupt (a confirmed
+// giant plan has billions of trials).
+func countTaken(ctx context.Context, trials iter.Seq2[int, trial], done map[string][]run.Sample) (int, error) {
+	taken, seen := 0, 0
+	for _, c := range trials {
+		if taken == len(done) {
+			break
+		}
+		if seen++; seen%(1<<16) == 0 && ctx.Err() != nil {
+			return 0, errInterrupted
+		}
+		if _, ok := done[c.key()]; ok {
+			taken++
+		}
+	}
+	return taken, nil
 }
 
 // InterruptedError is returned when the run's context was canceled (SIGINT

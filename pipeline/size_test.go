@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
@@ -67,5 +69,40 @@ func TestProfilesFitSizeLimit(t *testing.T) {
 		if err := checkSize(o, run.AllExperiments, b.Runtimes); err != nil {
 			t.Errorf("profile %s: %v", name, err)
 		}
+	}
+}
+
+// TestGiantConfirmedRunStops: a confirmed plan of a billion trials starts
+// at once (streamed: a list of them would run out of memory first), stops
+// on an interrupt as the run's context is canceled, marked interrupted
+// with the plan's full size, and resumes from its journal.
+func TestGiantConfirmedRunStops(t *testing.T) {
+	rt := &fakeRuntime{id: "fake:good"}
+	b := fakeBuilds([]string{"gemm"}, rt)
+	o := testOptions(t)
+	o.Benchmarks, o.Reps, o.Confirm = []string{"gemm"}, 1_000_000_000, true
+	for resume := range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		start := rt.count()
+		go func() { // cancel once a few trials are taken
+			for rt.count() < start+20 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
+		dir, err := RunExperiments(ctx, o, b, []string{run.Startup}, io.Discard)
+		cancel()
+		var ie *InterruptedError
+		if !errors.As(err, &ie) || ie.Planned != 1_000_000_000 || ie.Taken < 19 {
+			t.Fatalf("run %d: %v; want interrupted with 19 or more of 1e9 trials taken (20 launched, the one in flight discarded)", resume, err)
+		}
+		m, err := run.ReadManifest(dir)
+		if err != nil || m.State != run.StateInterrupted {
+			t.Fatalf("run %d: manifest %v, %v; want interrupted", resume, m.State, err)
+		}
+		if resume == 1 && ie.Taken < 38 {
+			t.Errorf("resumed run has %d trials; want the first invocation's 19+ and 19+ more", ie.Taken)
+		}
+		o.Resume = m.RunID
 	}
 }
