@@ -34,7 +34,8 @@ import (
 // Besides the harness protocol, the executor reports "rtwasm tier <job>
 // fast|opt", "rtwasm hybrid_switch <job>" (0: never switched),
 // "rtwasm hybrid_compile_ns <ns>", "rtwasm hybrid_policy <mode> cpus=<n>
-// budget_ns=<n> abandoned_job=<job>" and, when the optimizing compile failed,
+// budget_ns=<n> abandoned_job=<job> …" (tierPolicy.line) and, when the
+// optimizing compile failed,
 // "rtwasm hybrid_note <text>". main_start comes from the guest; iteration and
 // main_end times are taken by the host on the same clock after each call.
 func hybridInterpCompiler(string) Engine {
