@@ -189,7 +189,11 @@ func (h *hybridRun) compileSpent() time.Duration {
 // to wait for the optimized tier (boundary.go), records the decision, and
 // waits and tiers up if so.
 func (h *hybridRun) boundaryWait(ctx context.Context, job int) {
-	if h.switched > 0 || !h.compiling || h.lastFast == 0 || h.ready() {
+	if h.switched > 0 || !h.compiling || h.lastFast == 0 {
+		return
+	}
+	if h.ready() { // ready since tierUp looked: switch now rather than abandon the job at once
+		h.tierUp(ctx, job)
 		return
 	}
 	b := boundary{Job: job, Jobs: h.jobs - job + 1, FastJob: h.lastFast,
