@@ -3,8 +3,8 @@
 // tier-up executor — and the runner program's logic that drives them
 // (cmd/rtwasm-run). Everything here is inside the measured path: a sample
 // of an embedded engine times this code starting and running a module, so
-// the package imports the engines, the harness protocol and the standard
-// library only. It must not import the pipeline, the runtime adapters, the
+// the package imports the engines, the harness protocol, the standard
+// library and golang.org/x/sys (thread affinity) only. It must not import the pipeline, the runtime adapters, the
 // run record, Docker, Parquet or anything of the report.
 package engine
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,7 +34,8 @@ import (
 // Besides the harness protocol, the executor reports "rtwasm tier <job>
 // fast|opt", "rtwasm hybrid_switch <job>" (0: never switched),
 // "rtwasm hybrid_compile_ns <ns>", "rtwasm hybrid_policy <mode> cpus=<n>
-// budget_ns=<n> abandoned_job=<job>" and, when the optimizing compile failed,
+// budget_ns=<n> abandoned_job=<job> …" (tierPolicy.line) and, when the
+// optimizing compile failed,
 // "rtwasm hybrid_note <text>". main_start comes from the guest; iteration and
 // main_end times are taken by the host on the same clock after each call.
 func hybridInterpCompiler(string) Engine {
@@ -79,6 +81,8 @@ type optimized struct {
 	tier    tier
 	err     error
 	elapsed time.Duration
+	cpuTime time.Duration // the compile thread's CPU time; 0: unknown
+	cpu     int           // where the compile ran (compileCPU, cpuNone)
 }
 
 func (h hybridEngine) Run(ctx context.Context, module string, args []string, stdout, stderr io.Writer) (int, error) {
@@ -94,7 +98,8 @@ func (h hybridEngine) Run(ctx context.Context, module string, args []string, std
 	if cpus == 0 {
 		cpus = runtime.NumCPU()
 	}
-	run := &hybridRun{policy: decidePolicy(cpus, expectedCompile(wasm, h.compileNSPerByte)),
+	expected := expectedCompile(wasm, h.compileNSPerByte)
+	run := &hybridRun{policy: decidePolicy(cpus, expected), expected: expected, jobs: iterations,
 		compiled: make(chan struct{}), compileOpt: func() (tier, error) { return h.opt(ctx, wasm) },
 		out: stdout, stderr: stderr}
 	if iterations > 0 && run.policy.Mode == policyRace {
@@ -122,6 +127,13 @@ func (h hybridEngine) Run(ctx context.Context, module string, args []string, std
 // once its compile has finished.
 type hybridRun struct {
 	policy     tierPolicy
+	expected   time.Duration // the optimizing compile's expected CPU time
+	jobs       int
+	lastFast   time.Duration // the last fast job's wall time; 0: none yet
+	boundaries []string      // the boundary decisions (boundary.record)
+	clock      string        // what they measured the compile's progress by
+	compileAt  time.Time
+	tid        atomic.Int64 // the compile's OS thread; 0 until it runs
 	fast       tier
 	current    instance
 	compileOpt func() (tier, error)
@@ -138,18 +150,69 @@ type hybridRun struct {
 
 // startCompile runs the optimizing compile on its own goroutine, on an OS
 // thread of lower priority (compileNice), so that on a loaded host the
-// scheduler gives the CPU to the job first and the compile takes what is idle.
-// Both engines compile on the calling thread (wazero; Cranelift serially).
+// scheduler gives the CPU to the job first and the compile takes what is idle,
+// pinned to a CPU the job is not on when more than one is allowed (pin.go).
+// Both engines compile on the calling thread (wazero; Cranelift serially), so
+// that thread's CPU time is the compile's progress.
 func (h *hybridRun) startCompile() {
 	h.compiling = true
+	h.compileAt = time.Now()
+	want := compileCPU(h.policy.CPUs) // called on the job's thread
 	go func() {
-		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine, its priority with it
-		h.niced = syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), compileNice) == nil
-		start := time.Now()
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine, its priority and affinity with it
+		tid := syscall.Gettid()
+		cpu := pinThread(want)
+		h.niced = syscall.Setpriority(syscall.PRIO_PROCESS, tid, compileNice) == nil
+		h.tid.Store(int64(tid))
 		t, err := h.compileOpt()
-		h.opt = &optimized{t, err, time.Since(start)}
+		cpuTime, _ := threadCPUTime(tid) // 0 when unreadable
+		h.opt = &optimized{t, err, time.Since(h.compileAt), cpuTime, cpu}
 		close(h.compiled)
 	}()
+}
+
+// compileSpent is the CPU time the pending compile has used, by its thread's
+// CPU clock, or by the wall clock where that cannot be read; it sets h.clock
+// to the clock used.
+func (h *hybridRun) compileSpent() time.Duration {
+	if tid := h.tid.Load(); tid != 0 {
+		if spent, err := threadCPUTime(int(tid)); err == nil {
+			h.clock = "thread"
+			return spent
+		}
+	}
+	h.clock = "wall"
+	return time.Since(h.compileAt)
+}
+
+// boundaryWait decides, before a job while the compile is pending, whether
+// to wait for the optimized tier (boundary.go), records the decision, and
+// waits and tiers up if so.
+func (h *hybridRun) boundaryWait(ctx context.Context, job int) {
+	if h.switched > 0 || !h.compiling || h.lastFast == 0 {
+		return
+	}
+	if h.ready() { // ready since tierUp looked: switch now rather than abandon the job at once
+		h.tierUp(ctx, job)
+		return
+	}
+	b := boundary{Job: job, Jobs: h.jobs - job + 1, FastJob: h.lastFast,
+		Remaining: remainingCompile(h.expected, h.compileSpent()), Shared: h.policy.CPUs < 2}
+	wait, reason := atBoundary(b)
+	h.boundaries = append(h.boundaries, b.record(wait, reason))
+	if wait {
+		<-h.compiled
+		h.tierUp(ctx, job)
+	}
+}
+
+func (h *hybridRun) ready() bool {
+	select {
+	case <-h.compiled:
+		return true
+	default:
+		return false
+	}
 }
 
 // startOn instantiates t and runs the harness start-up; the first call also
@@ -178,6 +241,7 @@ func (h *hybridRun) startOn(ctx context.Context, t tier) error {
 // fast job the policy abandons is rerun on the optimized tier.
 func (h *hybridRun) job(ctx context.Context, job int) error {
 	h.tierUp(ctx, job)
+	h.boundaryWait(ctx, job)
 	if h.switched == 0 {
 		done, err := h.fastJob(ctx, job)
 		if err != nil || done {
@@ -208,7 +272,9 @@ func (h *hybridRun) fastJob(ctx context.Context, job int) (done bool, err error)
 	jobCtx, cancel := context.WithCancel(ctx)
 	fired := make(chan bool, 1)
 	go func() { fired <- h.watch(jobCtx, cancel) }()
+	start := time.Now()
 	err = h.current.call(jobCtx, "rtwasm_job")
+	took := time.Since(start)
 	cancel()
 	if <-fired && ctx.Err() == nil && err != nil {
 		h.abandoned = job
@@ -220,6 +286,7 @@ func (h *hybridRun) fastJob(ctx context.Context, job int) (done bool, err error)
 	if err != nil {
 		return false, fmt.Errorf("job %d on the fast tier: %w", job, err)
 	}
+	h.lastFast = took
 	h.reportJob(job, "fast")
 	return true, nil
 }
@@ -294,13 +361,13 @@ func (h *hybridRun) finish(ctx context.Context) {
 	if h.compiling {
 		<-h.compiled
 	} else {
-		h.opt = &optimized{err: errStartupOnly}
+		h.opt = &optimized{err: errStartupOnly, cpu: cpuNone}
 	}
 	if h.opt.err != nil && !errors.Is(h.opt.err, errStartupOnly) {
 		h.note = "optimizing compile failed, all jobs ran on the fast tier: " + h.opt.err.Error()
 	}
 	fmt.Fprintf(h.out, "rtwasm hybrid_switch %d\nrtwasm hybrid_compile_ns %d\nrtwasm hybrid_policy %s\n",
-		h.switched, h.opt.elapsed.Nanoseconds(), h.policy.line(h.abandoned, h.niced))
+		h.switched, h.opt.elapsed.Nanoseconds(), h.policy.line(h.decisions()))
 	if h.note != "" {
 		fmt.Fprintf(h.out, "rtwasm hybrid_note %s\n", h.note)
 	}
@@ -314,6 +381,15 @@ func (h *hybridRun) finish(ctx context.Context) {
 	if h.opt.err == nil {
 		h.opt.tier.close(ctx)
 	}
+}
+
+func (h *hybridRun) decisions() decisions {
+	clock := h.clock
+	if clock == "" {
+		clock = "none"
+	}
+	return decisions{Abandoned: h.abandoned, Niced: h.niced, CPU: h.opt.cpu, CPUTime: h.opt.cpuTime,
+		Clock: clock, Boundaries: h.boundaries}
 }
 
 // errStartupOnly marks a run with no jobs, where no optimizing compile starts.

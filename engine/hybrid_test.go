@@ -67,7 +67,8 @@ func runFakeHybrid(t *testing.T, h hybridEngine, iterations int) harness.Timelin
 func TestHybridSwitchesAtFirstBoundaryAfterReady(t *testing.T) {
 	var jobs []string
 	release, compiled := make(chan struct{}), make(chan struct{})
-	h := hybridEngine{
+	// two CPUs and a 4 s expected compile: job 2, far shorter, runs fast
+	h := hybridEngine{cpus: 2, compileNSPerByte: float64(time.Second),
 		fast: func(context.Context, []byte) (tier, error) {
 			return fakeTier{"fast", &jobs, func(job int) {
 				if job == 2 {

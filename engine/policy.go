@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -60,14 +61,30 @@ func decidePolicy(cpus int, expectedCompile time.Duration) tierPolicy {
 // loaded host runs the job first.
 const compileNice = 10
 
+// decisions is what the policy did in one process.
+type decisions struct {
+	Abandoned  int           // fast job abandoned for the optimized tier; 0: none
+	Niced      bool          // the compile thread's priority was lowered
+	CPU        int           // where the compile ran: a CPU, cpuShared, cpuUnpinned or cpuNone
+	CPUTime    time.Duration // the compile thread's CPU time; 0: unknown
+	Clock      string        // what boundary decisions measured the compile by: thread, wall or none
+	Boundaries []string      // the boundary decisions, <job>:<wait|run>:<reason>
+}
+
 // line is the "rtwasm hybrid_policy …" line's fields, recorded per process;
-// compile_nice is 0 where the compile thread's priority could not be lowered.
-func (p tierPolicy) line(abandoned int, niced bool) string {
+// compile_nice is 0 where the compile thread's priority could not be lowered,
+// boundary is "none" where no boundary found the compile pending.
+func (p tierPolicy) line(d decisions) string {
 	nice := 0
-	if niced {
+	if d.Niced {
 		nice = compileNice
 	}
-	return fmt.Sprintf("%s cpus=%d budget_ns=%d abandoned_job=%d compile_nice=%d", p.Mode, p.CPUs, p.Budget.Nanoseconds(), abandoned, nice)
+	boundaries := strings.Join(d.Boundaries, ",")
+	if boundaries == "" {
+		boundaries = "none"
+	}
+	return fmt.Sprintf("%s cpus=%d budget_ns=%d abandoned_job=%d compile_nice=%d compile_cpu=%s compile_cpu_ns=%d compile_clock=%s boundary=%s",
+		p.Mode, p.CPUs, p.Budget.Nanoseconds(), d.Abandoned, nice, cpuField(d.CPU), d.CPUTime.Nanoseconds(), d.Clock, boundaries)
 }
 
 // expectedCompile predicts an optimizing compile's wall time from the size of

@@ -135,7 +135,8 @@ func TestProbeCompilesAfterShortJob(t *testing.T) {
 		},
 	}
 	tiers, policy := runPolicy(t, h, 1)
-	if tiers != "fast" || policy != "probe cpus=1 budget_ns=1000000000 abandoned_job=0 compile_nice=10" {
+	if tiers != "fast" || !strings.HasPrefix(policy, "probe cpus=1 budget_ns=1000000000 abandoned_job=0 compile_nice=10 compile_cpu=shared compile_cpu_ns=") ||
+		!strings.HasSuffix(policy, " compile_clock=none boundary=none") {
 		t.Fatalf("tiers %s, policy %q", tiers, policy)
 	}
 }
