@@ -213,9 +213,9 @@ func All(ctx context.Context) error {
 func Report() error {
 	mg.Deps(loadOptions)
 	dir := lastRun
-	if id := os.Getenv("RTWASM_RUN"); id != "" || dir == "" {
+	if os.Getenv(run.RunVar) != "" || dir == "" {
 		var err error
-		if dir, err = run.ResolveID(opts.DataDir, orLatest(id), "RTWASM_RUN"); err != nil {
+		if dir, err = runDir(); err != nil {
 			return err
 		}
 	}
@@ -230,11 +230,11 @@ func Report() error {
 	return nil
 }
 
-func orLatest(id string) string {
-	if id == "" {
-		return run.Latest
-	}
-	return id
+// runDir is the run RTWASM_RUN names (an id, or latest when unset): every
+// target that reads a run resolves it here, so all accept the same ids and
+// refuse paths alike.
+func runDir() (string, error) {
+	return run.ResolveRun(opts.DataDir, os.Getenv(run.RunVar))
 }
 
 // Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
@@ -258,9 +258,9 @@ func Hybrid(ctx context.Context) error {
 	}
 	opts.ColdStarts = []string{run.ColdProcess}
 	dir := lastRun
-	if id := os.Getenv("RTWASM_RUN"); id != "" {
+	if os.Getenv(run.RunVar) != "" {
 		var err error
-		if dir, err = run.ResolveID(opts.DataDir, id, "RTWASM_RUN"); err != nil {
+		if dir, err = runDir(); err != nil {
 			return err
 		}
 	} else if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {

@@ -68,14 +68,14 @@ func Merge() error {
 	return err
 }
 
-// Status shows the progress of RTWASM_RUN (default $RTWASM_DATA/latest) from
+// Status shows the progress of RTWASM_RUN=<run-id> (default latest) from
 // its journals — done/total per shard and per host for a fleet run — and
 // the state of its Slurm jobs.
 func Status(ctx context.Context) error {
 	mg.Deps(loadOptions)
-	dir := os.Getenv("RTWASM_RUN")
-	if dir == "" {
-		dir = filepath.Join(opts.DataDir, "latest")
+	dir, err := runDir()
+	if err != nil {
+		return err
 	}
 	return pipeline.PrintStatus(ctx, os.Stdout, dir, fleet.Slurm{})
 }

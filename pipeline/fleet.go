@@ -140,7 +140,7 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	}
 	fmt.Fprintf(log, "fleet: run %s: %d trials in %d shards on partition %s: array job %s, merge job %s\n"+
 		"fleet: watch with RTWASM_RUN=%s go tool mage status; Slurm's output is in %s\n",
-		filepath.Base(dir), len(p.Keys), len(p.Shards), o.Partition, sub.ArrayID, sub.MergeID, dir, fleet.SlurmDir(dir))
+		filepath.Base(dir), len(p.Keys), len(p.Shards), o.Partition, sub.ArrayID, sub.MergeID, filepath.Base(dir), fleet.SlurmDir(dir))
 	return dir, sub, nil
 }
 
@@ -445,7 +445,7 @@ func FleetProgress(dir string) ([]ShardProgress, error) {
 func PrintStatus(ctx context.Context, w io.Writer, dir string, s fleet.Slurm) error {
 	dir, err := filepath.EvalSymlinks(dir)
 	if err != nil {
-		return fmt.Errorf("no run to show: %w (set RTWASM_RUN to a run directory)", err)
+		return fmt.Errorf("no run to show: %w (set RTWASM_RUN to a run id)", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, PlanFile)); err != nil {
 		journal, err := run.ReadJournal(dir, run.JournalFile)
