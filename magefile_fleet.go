@@ -19,17 +19,6 @@ import (
 	"github.com/rtwasm/rtwasm/reports"
 )
 
-// submitFleet plans the built run and submits it as a Slurm job array plus a
-// merge job that writes samples.parquet and renders the report.
-func submitFleet(ctx context.Context, exps []string) error {
-	checkout, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	lastRun, _, err = pipeline.SubmitFleet(ctx, opts, builds, exps, fleet.Slurm{}, checkout, os.Stdout)
-	return err
-}
-
 // Shard measures one shard of a fleet run: run by the fleet's Slurm job
 // script with RTWASM_RUN_DIR and RTWASM_SHARD set, never by hand. It takes
 // the run's options from its manifest and skips the trials its journal holds.

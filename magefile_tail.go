@@ -23,10 +23,7 @@ func Tail(ctx context.Context) error {
 		os.Setenv("RTWASM_PROFILE", "tail")
 	}
 	mg.SerialDeps(Toolchain, Build)
-	if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
-		return err
-	}
-	return Report()
+	return measureAndReport(ctx, run.Startup, run.Prolonged)
 }
 
 // Interference compares the tails of RTWASM_RUN=<run-id> (default latest)
