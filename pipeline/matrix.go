@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -351,11 +352,8 @@ func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[strin
 	for _, samples := range done {
 		rows = append(rows, samples...)
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Order != rows[j].Order {
-			return rows[i].Order < rows[j].Order
-		}
-		return rows[i].Iteration < rows[j].Iteration
+	slices.SortStableFunc(rows, func(a, b run.Sample) int {
+		return cmp.Or(cmp.Compare(a.Order, b.Order), cmp.Compare(a.Iteration, b.Iteration))
 	})
 	if err := run.WriteSamples(filepath.Join(dir, run.SamplesFile), rows); err != nil {
 		return err
