@@ -256,7 +256,7 @@ func runDir() (string, error) {
 	return run.ResolveRun(opts.DataDir, os.Getenv(run.RunVar))
 }
 
-// Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
+// Hybrid measures the hybrid runtimes: the hybrids and the runtimes
 // they are measured against — Cranelift, and WAMR's multi-tier and fast JIT
 // where WAMR is built (RTWASM_WAMR_SRC) — run the startup and prolonged
 // experiments (process model, all CPUs unless RTWASM_CPUS says otherwise),

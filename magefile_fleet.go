@@ -1,7 +1,7 @@
 //go:build mage
 
-// The fleet executor's targets (RTWASM_EXECUTOR=slurm): `go tool mage all`
-// plans the run here and submits it; the Slurm jobs run shard and merge in
+// The Slurm executor's targets (RTWASM_EXECUTOR=slurm): `go tool mage all`
+// lists the run's trials here and submits them; the Slurm jobs run shard and merge in
 // this checkout, which every node must see at the same path.
 
 package main
@@ -38,7 +38,7 @@ func Shard(ctx context.Context) error {
 }
 
 // Merge completes a fleet run once every shard finished: it checks each
-// planned trial was journaled exactly once, writes samples.parquet and the
+// listed trial was journaled exactly once, writes samples.parquet and the
 // manifest with every host's fingerprint, and renders the report. The
 // fleet's merge job runs it with RTWASM_RUN_DIR set.
 func Merge() error {

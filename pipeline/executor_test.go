@@ -55,7 +55,7 @@ func TestNewExecutor(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, run.SamplesFile)); (err == nil) != tc.samples {
 			t.Errorf("%s: samples written %v, want %v", tc.executor, err == nil, tc.samples)
 		}
-		if _, err := os.Stat(filepath.Join(dir, PlanFile)); (err == nil) != tc.trial {
+		if _, err := os.Stat(filepath.Join(dir, TrialListFile)); (err == nil) != tc.trial {
 			t.Errorf("%s: trial list written %v, want %v", tc.executor, err == nil, tc.trial)
 		}
 	}

@@ -119,7 +119,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 		m.Calibration = calibrate(ctx, o, b, probes, log)
 	}
 	m.HostLatency = hostLatency(ctx, "before", o, m.HostLatency, log)
-	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	trials, unavailable, err := listTrials(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
 		return dir, err
 	}
@@ -311,9 +311,9 @@ func probeAll(ctx context.Context, b *Builds, m *run.Manifest, log io.Writer) []
 	return probes
 }
 
-// plan lists the trials to measure in their seeded random order, and the rows
+// listTrials is the trial list: the trials to measure in their seeded random order, and the rows
 // that record unavailable runtimes.
-func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) ([]trial, []run.Sample, error) {
+func listTrials(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) ([]trial, []run.Sample, error) {
 	var trials []trial
 	var unavailable []run.Sample
 	for _, exp := range exps {
