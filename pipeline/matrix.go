@@ -94,7 +94,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if err := b.usable(o.Benchmarks); err != nil {
 		return "", err
 	}
-	deadline := budgetDeadline(o) // before calibration: the budget counts it
+	deadline := budgetDeadline(o) // before FitBudget's calibration: the budget counts it
 	o, err := FitBudget(ctx, o, b, exps, log)
 	if err != nil {
 		return "", err
@@ -116,7 +116,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	defer lock.Unlock()
 	probes := probeAll(ctx, b, &m, log)
 	if m.Calibration == nil { // a resumed run keeps the floor it started with
-		m.Calibration = calibrate(ctx, o, b, probes, log)
+		m.Calibration = measureLaunchFloor(ctx, o, b, probes, log)
 	}
 	m.HostLatency = hostLatency(ctx, "before", o, m.HostLatency, log)
 	trials, unavailable, err := listTrials(m.RunID, o, exps, b.Runtimes, probes)
