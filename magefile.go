@@ -206,7 +206,7 @@ func measureAndReport(ctx context.Context, exps ...string) error {
 	return Report()
 }
 
-// All is the main job: toolchain → build → startup, total and prolonged in
+// All is the main target: toolchain → build → startup, total and prolonged in
 // one run → report. With RTWASM_EXECUTOR=slurm it lists the run's trials and
 // submits them to RTWASM_SLURM_PARTITION; the merge job renders the report.
 func All(ctx context.Context) error {

@@ -17,17 +17,7 @@ import (
 // and the Slurm one a submitted run (a trial list, no samples yet);
 // an unknown name is refused naming the valid ones.
 func TestNewExecutor(t *testing.T) {
-	bin := t.TempDir()
-	script := map[string]string{
-		"go":     "#!/bin/sh\nfor a; do out=$a; done; : > \"$out\"\n",
-		"sbatch": "#!/bin/sh\necho 42\n",
-	}
-	for name, body := range script {
-		if err := os.WriteFile(filepath.Join(bin, name), []byte(body), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Setenv("PATH", bin+":"+os.Getenv("PATH"))
+	bin := fakeSubmitTools(t, "echo 42")
 	client := fleet.Slurm{Env: []string{"PATH=" + bin + ":" + os.Getenv("PATH")}}
 	b := fakeBuilds([]string{"gemm"}, &fakeRuntime{id: "fake:good"})
 	for _, tc := range []struct {
