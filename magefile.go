@@ -19,6 +19,7 @@ import (
 
 	"github.com/magefile/mage/mg"
 
+	"github.com/rtwasm/rtwasm/fleet"
 	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/pipeline"
 	"github.com/rtwasm/rtwasm/reports"
@@ -88,10 +89,7 @@ func Resume(ctx context.Context) error {
 		return err
 	}
 	opts = o
-	if err := experiments(ctx, exps...); err != nil {
-		return err
-	}
-	return Report()
+	return measureAndReport(ctx, exps...)
 }
 
 // stopSignals stop a run as mage's own SIGINT does: SIGTERM (kill, a
@@ -175,35 +173,56 @@ func Total(ctx context.Context) error { return experiments(ctx, run.Total) }
 // Prolonged reruns init+kernel RTWASM_ITERATIONS times per process into a new run.
 func Prolonged(ctx context.Context) error { return experiments(ctx, run.Prolonged) }
 
+// executor is the executor RTWASM_EXECUTOR names (pipeline.NewExecutor):
+// the targets below never branch on local vs Slurm themselves.
+func executor() (pipeline.Executor, error) {
+	checkout, err := os.Getwd() // where the Slurm jobs run shard and merge
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.NewExecutor(opts, fleet.Slurm{}, checkout)
+}
+
 func experiments(ctx context.Context, exps ...string) (err error) {
 	mg.SerialCtxDeps(ctx, checkDataDir, Build)
-	if opts.Executor == pipeline.ExecutorSlurm {
-		return submitFleet(ctx, exps) // magefile_fleet.go
+	ex, err := executor()
+	if err != nil {
+		return err
 	}
-	lastRun, err = pipeline.RunExperiments(interruptible(ctx), opts, builds, exps, os.Stdout)
-	if err == nil {
-		fmt.Println("run written to", lastRun)
-	}
+	lastRun, err = ex.Run(interruptible(ctx), opts, builds, exps, os.Stdout)
 	return err
 }
 
-// All is the main job: toolchain → build → startup, total and prolonged in
-// one run → report. With RTWASM_EXECUTOR=slurm it plans the run and submits
-// it to RTWASM_SLURM_PARTITION; the merge job renders the report.
+// measureAndReport measures exps, then renders the report where the run
+// is complete on return; a Slurm run's merge job renders its own.
+func measureAndReport(ctx context.Context, exps ...string) error {
+	ex, err := executor()
+	if err != nil {
+		return err
+	}
+	if err := experiments(ctx, exps...); err != nil || !ex.Completes() {
+		return err
+	}
+	return Report()
+}
+
+// All is the main target: toolchain → build → startup, total and prolonged in
+// one run → report. With RTWASM_EXECUTOR=slurm it lists the run's trials and
+// submits them to RTWASM_SLURM_PARTITION; the merge job renders the report.
 func All(ctx context.Context) error {
 	// mage's context (canceled by SIGINT, SIGTERM, SIGHUP) reaches every step.
 	ctx = interruptible(ctx)
 	mg.SerialCtxDeps(ctx, checkDataDir, Toolchain, Build)
-	if opts.Executor == pipeline.ExecutorSlurm {
-		return experiments(ctx, run.AllExperiments...)
-	}
-	if err := printPlan(ctx); err != nil { // the estimate before starting (magefile_plan.go)
+	ex, err := executor()
+	if err != nil {
 		return err
 	}
-	if err := experiments(ctx, run.AllExperiments...); err != nil {
-		return err
+	if ex.Completes() { // the estimate before starting (magefile_plan.go)
+		if err := printPlan(ctx); err != nil {
+			return err
+		}
 	}
-	return Report()
+	return measureAndReport(ctx, run.AllExperiments...)
 }
 
 // Report renders the report of the run RTWASM_RUN=<run-id> (or latest;
@@ -213,9 +232,9 @@ func All(ctx context.Context) error {
 func Report() error {
 	mg.Deps(loadOptions)
 	dir := lastRun
-	if id := os.Getenv("RTWASM_RUN"); id != "" || dir == "" {
+	if os.Getenv(run.RunVar) != "" || dir == "" {
 		var err error
-		if dir, err = run.ResolveID(opts.DataDir, orLatest(id), "RTWASM_RUN"); err != nil {
+		if dir, err = runDir(); err != nil {
 			return err
 		}
 	}
@@ -230,14 +249,14 @@ func Report() error {
 	return nil
 }
 
-func orLatest(id string) string {
-	if id == "" {
-		return run.Latest
-	}
-	return id
+// runDir is the run RTWASM_RUN names (an id, or latest when unset): every
+// target that reads a run resolves it here, so all accept the same ids and
+// refuse paths alike.
+func runDir() (string, error) {
+	return run.ResolveRun(opts.DataDir, os.Getenv(run.RunVar))
 }
 
-// Hybrid is the hybrid executor's benchmark: the hybrids and the runtimes
+// Hybrid measures the hybrid runtimes: the hybrids and the runtimes
 // they are measured against — Cranelift, and WAMR's multi-tier and fast JIT
 // where WAMR is built (RTWASM_WAMR_SRC) — run the startup and prolonged
 // experiments (process model, all CPUs unless RTWASM_CPUS says otherwise),
@@ -258,11 +277,15 @@ func Hybrid(ctx context.Context) error {
 	}
 	opts.ColdStarts = []string{run.ColdProcess}
 	dir := lastRun
-	if id := os.Getenv("RTWASM_RUN"); id != "" {
+	if os.Getenv(run.RunVar) != "" {
 		var err error
-		if dir, err = run.ResolveID(opts.DataDir, id, "RTWASM_RUN"); err != nil {
+		if dir, err = runDir(); err != nil {
 			return err
 		}
+	} else if ex, err := executor(); err != nil {
+		return err
+	} else if !ex.Completes() {
+		return fmt.Errorf("hybrid prints a finished run's ratios: measure with RTWASM_EXECUTOR=%s, or name a merged fleet run with RTWASM_RUN", pipeline.ExecutorLocal)
 	} else if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
 		return err
 	} else {

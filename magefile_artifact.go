@@ -31,7 +31,7 @@ var Aliases = map[string]interface{}{"check-artifact": CheckArtifact}
 // here. The bundle is checked like check-artifact before it is written.
 func Artifact(ctx context.Context) error {
 	mg.Deps(loadOptions)
-	dir, err := run.ResolveID(opts.DataDir, orLatest(os.Getenv("RTWASM_RUN")), "RTWASM_RUN")
+	dir, err := runDir()
 	if err != nil {
 		return err
 	}

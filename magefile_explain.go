@@ -21,20 +21,16 @@ import (
 
 // Explain says why a series is faster or slower than native for the kernels
 // RTWASM_BENCHMARKS names (default: those where a WASM series beat native in
-// the prolonged test) of the run RTWASM_RUN (default $RTWASM_DATA/latest):
+// the prolonged test) of the run RTWASM_RUN=<run-id> (default latest):
 // per series the steady-state time and page faults per job and peak RSS from
 // the run, and one job's instruction count under valgrind's callgrind
 // (native and every runtime that runs under valgrind). It writes
 // explain.csv into the run directory (the report's "Why" section) and prints it.
 func Explain(ctx context.Context) error {
 	mg.Deps(loadOptions)
-	dir := os.Getenv("RTWASM_RUN")
-	if dir == "" {
-		dir = filepath.Join(opts.DataDir, "latest")
-	}
-	dir, err := filepath.EvalSymlinks(dir)
+	dir, err := runDir()
 	if err != nil {
-		return fmt.Errorf("explain needs a finished run (RTWASM_RUN or %s/latest): %w", opts.DataDir, err)
+		return err
 	}
 	m, err := run.ReadManifest(dir)
 	if err != nil {

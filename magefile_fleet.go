@@ -1,7 +1,7 @@
 //go:build mage
 
-// The fleet executor's targets (RTWASM_EXECUTOR=slurm): `go tool mage all`
-// plans the run here and submits it; the Slurm jobs run shard and merge in
+// The Slurm executor's targets (RTWASM_EXECUTOR=slurm): `go tool mage all`
+// lists the run's trials here and submits them; the Slurm jobs run shard and merge in
 // this checkout, which every node must see at the same path.
 
 package main
@@ -18,17 +18,6 @@ import (
 	"github.com/rtwasm/rtwasm/pipeline"
 	"github.com/rtwasm/rtwasm/reports"
 )
-
-// submitFleet plans the built run and submits it as a Slurm job array plus a
-// merge job that writes samples.parquet and renders the report.
-func submitFleet(ctx context.Context, exps []string) error {
-	checkout, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	lastRun, _, err = pipeline.SubmitFleet(ctx, opts, builds, exps, fleet.Slurm{}, checkout, os.Stdout)
-	return err
-}
 
 // Shard measures one shard of a fleet run: run by the fleet's Slurm job
 // script with RTWASM_RUN_DIR and RTWASM_SHARD set, never by hand. It takes
@@ -49,7 +38,7 @@ func Shard(ctx context.Context) error {
 }
 
 // Merge completes a fleet run once every shard finished: it checks each
-// planned trial was journaled exactly once, writes samples.parquet and the
+// listed trial was journaled exactly once, writes samples.parquet and the
 // manifest with every host's fingerprint, and renders the report. The
 // fleet's merge job runs it with RTWASM_RUN_DIR set.
 func Merge() error {
@@ -68,14 +57,14 @@ func Merge() error {
 	return err
 }
 
-// Status shows the progress of RTWASM_RUN (default $RTWASM_DATA/latest) from
+// Status shows the progress of RTWASM_RUN=<run-id> (default latest) from
 // its journals — done/total per shard and per host for a fleet run — and
 // the state of its Slurm jobs.
 func Status(ctx context.Context) error {
 	mg.Deps(loadOptions)
-	dir := os.Getenv("RTWASM_RUN")
-	if dir == "" {
-		dir = filepath.Join(opts.DataDir, "latest")
+	dir, err := runDir()
+	if err != nil {
+		return err
 	}
 	return pipeline.PrintStatus(ctx, os.Stdout, dir, fleet.Slurm{})
 }

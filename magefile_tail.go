@@ -23,21 +23,18 @@ func Tail(ctx context.Context) error {
 		os.Setenv("RTWASM_PROFILE", "tail")
 	}
 	mg.SerialDeps(Toolchain, Build)
-	if err := experiments(ctx, run.Startup, run.Prolonged); err != nil {
-		return err
-	}
-	return Report()
+	return measureAndReport(ctx, run.Startup, run.Prolonged)
 }
 
-// Interference compares the tails of RTWASM_RUN (default $RTWASM_DATA/latest)
+// Interference compares the tails of RTWASM_RUN=<run-id> (default latest)
 // with those of the run RTWASM_COMPARE=<run-id> (another stress condition):
 // ratios of p99 and pWCET per series × cell with bootstrap CIs, written to
 // <run>/report/interference-<id>/.
 func Interference() error {
 	mg.Deps(loadOptions)
-	base := os.Getenv("RTWASM_RUN")
-	if base == "" {
-		base = filepath.Join(opts.DataDir, "latest")
+	base, err := runDir()
+	if err != nil {
+		return err
 	}
 	other, err := pipeline.CompareRun(opts, os.Getenv("RTWASM_COMPARE"))
 	if err != nil {

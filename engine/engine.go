@@ -1,6 +1,6 @@
 // Package engine holds the WebAssembly engines rtwasm embeds — wazero,
-// Wasmtime through wasmtime-go (build tag wasmtime, cgo) and the hybrid
-// tier-up executor — and the runner program's logic that drives them
+// Wasmtime through wasmtime-go (build tag wasmtime, cgo) and the
+// tier-up hybrid runtimes — and the runner program's logic that drives them
 // (cmd/rtwasm-run). Everything here is inside the measured path: a sample
 // of an embedded engine times this code starting and running a module, so
 // the package imports the engines, the harness protocol, the standard

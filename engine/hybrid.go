@@ -17,7 +17,7 @@ import (
 	"github.com/rtwasm/rtwasm/harness"
 )
 
-// The hybrid tier-up executor: the first job starts at once on a fast tier
+// The hybrid runtimes (tier-up): the first job starts at once on a fast tier
 // while an optimizing compile is pending; at the first job boundary after the
 // optimized module is ready, the remaining jobs run on it. The adaptive
 // policy (policy.go) may abandon a fast job that has run longer than the

@@ -186,7 +186,7 @@ func (w *wasmtimeInstance) close(context.Context) {
 }
 
 // wasmtimeTierWith compiles with a fresh engine of the given mode, for the
-// hybrid executor; a serial compile uses one thread, leaving the other
+// hybrid runtimes; a serial compile uses one thread, leaving the other
 // cores to the jobs that run meanwhile. The parallel one is the fast tier,
 // whose jobs the policy may abandon (epoch interruption).
 func wasmtimeTierWith(mode string, serial bool) tierCompiler {

@@ -21,7 +21,7 @@ type Timeline struct {
 	IterationEnds []int64 // end of init+kernel run i+1
 	ClockRes      int64   // 0 when not reported
 
-	// Reported by the hybrid executor only.
+	// Reported by the hybrid runtimes only.
 	Tiers        []string // tier of job i+1: fast | opt
 	Switch       int      // first job on the optimized tier; 0: never
 	OptCompileNS int64    // wall time of the optimizing compile

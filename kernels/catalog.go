@@ -7,11 +7,12 @@
 package kernels
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -114,7 +115,7 @@ func All() []Kernel {
 	for _, group := range [][]Kernel{datamining, blas, linearAlgebraKernels, solvers, medley, stencils, apps} {
 		all = append(all, group...)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	slices.SortFunc(all, func(a, b Kernel) int { return cmp.Compare(a.Name, b.Name) })
 	return all
 }
 

@@ -26,8 +26,9 @@ import (
 // The fleet executor splits RunExperiments into three steps that run on
 // different machines, sharing only the run directory:
 //
-//	PlanFleet / SubmitFleet  (the submit host)  open the run, probe, plan the
-//	                         seeded order, write manifest.json and plan.json,
+//	ListFleetTrials / SubmitFleet  (the submit host)  open the run, probe, list
+//	                         the trials in seeded order, write manifest.json and
+//	                         the trial list (plan.json),
 //	                         submit a Slurm job array and a merge job
 //	RunShard                 (each node)        measure the shard's trials into
 //	                         its own journal-<shard>.jsonl, resumable
@@ -35,12 +36,12 @@ import (
 //	                         journaled exactly once, write samples.parquet and
 //	                         the final manifest with every host's fingerprint
 
-// PlanFile is a fleet run's plan: every trial key in the seeded run order,
+// TrialListFile is a fleet run's trial list: every trial key in the seeded run order,
 // the keys dealt to each shard, and the rows of unavailable runtimes.
-const PlanFile = "plan.json"
+const TrialListFile = "plan.json"
 
-// FleetPlan is the content of PlanFile.
-type FleetPlan struct {
+// FleetTrials is the content of TrialListFile.
+type FleetTrials struct {
 	Keys        []string     `json:"keys"`   // every trial, in run order; a trial's index is its Order
 	Shards      [][]string   `json:"shards"` // fleet.Shard over Keys
 	Unavailable []run.Sample `json:"unavailable"`
@@ -50,10 +51,10 @@ type FleetPlan struct {
 // attempt and phase, appended by the shard alone.
 func hostsFile(shard int) string { return fmt.Sprintf("hosts-%d.jsonl", shard) }
 
-// PlanFleet creates the run like RunExperiments (new run directory, probes,
+// ListFleetTrials creates the run like RunExperiments (new run directory, probes,
 // the seeded order, the manifest) and deals its trials into at most shards
 // shards; it measures nothing.
-func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, shards int, log io.Writer) (string, *FleetPlan, error) {
+func ListFleetTrials(ctx context.Context, o run.Options, b *Builds, exps []string, shards int, log io.Writer) (string, *FleetTrials, error) {
 	o.Resume = ""
 	if err := checkSize(o, exps, b.Runtimes); err != nil {
 		return "", nil, err
@@ -63,37 +64,37 @@ func PlanFleet(ctx context.Context, o run.Options, b *Builds, exps []string, sha
 		return "", nil, err
 	}
 	probes := probeAll(ctx, b, &m, log)
-	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	trials, unavailable, err := listTrials(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
 		return dir, nil, err
 	}
-	p := &FleetPlan{Unavailable: unavailable}
+	p := &FleetTrials{Unavailable: unavailable}
 	for _, c := range trials.All() { // every key is written to plan.json: checkSize bounds it
 		p.Keys = append(p.Keys, c.key())
 	}
 	p.Shards = fleet.Shard(p.Keys, shards)
 	m.Options.Shards, m.State = len(p.Shards), run.StatePlanned
-	if err := writeJSON(filepath.Join(dir, PlanFile), p); err != nil {
+	if err := writeJSON(filepath.Join(dir, TrialListFile), p); err != nil {
 		return dir, nil, err
 	}
 	return dir, p, run.WriteManifest(dir, m)
 }
 
-// ReadFleetPlan reads a fleet run's plan.
-func ReadFleetPlan(dir string) (*FleetPlan, error) {
-	data, err := safefile.ReadRegular(filepath.Join(dir, PlanFile))
+// ReadTrialList reads a fleet run's trial list.
+func ReadTrialList(dir string) (*FleetTrials, error) {
+	data, err := safefile.ReadRegular(filepath.Join(dir, TrialListFile))
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a fleet run (no %s): %w", dir, PlanFile, err)
+		return nil, fmt.Errorf("%s is not a fleet run (no %s): %w", dir, TrialListFile, err)
 	}
-	var p FleetPlan
+	var p FleetTrials
 	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, PlanFile), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, TrialListFile), err)
 	}
 	return &p, nil
 }
 
-// SubmitFleet plans a new run (or, with o.Resume, takes the interrupted fleet
-// run's plan) and submits it to Slurm: one exclusive, requeueable array task
+// SubmitFleet lists a new run's trials (or, with o.Resume, takes the
+// interrupted fleet run's trial list) and submits it to Slurm: one exclusive, requeueable array task
 // per shard running the shard target in checkout, and a merge job after all
 // of them running the merge target (both from a compiled copy of the Mage
 // targets, see compileMage). checkout and o.DataDir must be
@@ -106,10 +107,10 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	}
 	o.DataDir = data
 	var dir string
-	var p *FleetPlan
+	var p *FleetTrials
 	if o.Resume != "" {
 		dir = filepath.Join(o.DataDir, o.Resume)
-		if p, err = ReadFleetPlan(dir); err != nil {
+		if p, err = ReadTrialList(dir); err != nil {
 			return dir, nil, fmt.Errorf("resume %s: %w", o.Resume, err)
 		}
 	} else {
@@ -124,12 +125,12 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 			}
 			shards = len(idle)
 		}
-		if dir, p, err = PlanFleet(ctx, o, b, exps, shards, log); err != nil {
+		if dir, p, err = ListFleetTrials(ctx, o, b, exps, shards, log); err != nil {
 			return dir, nil, err
 		}
 	}
 	if len(p.Shards) == 0 {
-		return dir, nil, fmt.Errorf("run %s plans no trial (every runtime unavailable?): nothing to submit", filepath.Base(dir))
+		return dir, nil, fmt.Errorf("run %s lists no trial (every runtime unavailable?): nothing to submit", filepath.Base(dir))
 	}
 	sub, err := submit(ctx, s, o, dir, checkout, len(p.Shards))
 	if err != nil {
@@ -140,7 +141,7 @@ func SubmitFleet(ctx context.Context, o run.Options, b *Builds, exps []string, s
 	}
 	fmt.Fprintf(log, "fleet: run %s: %d trials in %d shards on partition %s: array job %s, merge job %s\n"+
 		"fleet: watch with RTWASM_RUN=%s go tool mage status; Slurm's output is in %s\n",
-		filepath.Base(dir), len(p.Keys), len(p.Shards), o.Partition, sub.ArrayID, sub.MergeID, dir, fleet.SlurmDir(dir))
+		filepath.Base(dir), len(p.Keys), len(p.Shards), o.Partition, sub.ArrayID, sub.MergeID, filepath.Base(dir), fleet.SlurmDir(dir))
 	return dir, sub, nil
 }
 
@@ -245,7 +246,7 @@ func RunShard(ctx context.Context, o run.Options, b *Builds, dir string, shard i
 	if err != nil {
 		return err
 	}
-	p, err := ReadFleetPlan(dir)
+	p, err := ReadTrialList(dir)
 	if err != nil {
 		return err
 	}
@@ -261,12 +262,12 @@ func RunShard(ctx context.Context, o run.Options, b *Builds, dir string, shard i
 		return err
 	}
 	// Plan as if every runtime were available, to find each key's trial; the
-	// submit host's plan decides which trials exist and in which order.
+	// submit host's trial list decides which trials exist and in which order.
 	avail := slices.Clone(probes)
 	for i := range avail {
 		avail[i].Available = true
 	}
-	all, _, err := plan(m.RunID, o, m.Experiments, b.Runtimes, avail)
+	all, _, err := listTrials(m.RunID, o, m.Experiments, b.Runtimes, avail)
 	if err != nil {
 		return err
 	}
@@ -289,7 +290,7 @@ func RunShard(ctx context.Context, o run.Options, b *Builds, dir string, shard i
 	for _, k := range p.Shards[shard] {
 		c, ok := byKey[k]
 		if !ok {
-			return fmt.Errorf("run %s plans trial %s, which this checkout cannot make: the nodes must run the submit host's checkout (a shared one)", m.RunID, k)
+			return fmt.Errorf("run %s lists trial %s, which this checkout cannot make: the nodes must run the submit host's checkout (a shared one)", m.RunID, k)
 		}
 		if pr := probeOf(b, probes, c); !pr.Available {
 			if _, ok := done[k]; !ok {
@@ -364,7 +365,7 @@ func MergeFleet(dir string, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := ReadFleetPlan(dir)
+	p, err := ReadTrialList(dir)
 	if err != nil {
 		return err
 	}
@@ -418,7 +419,7 @@ type ShardProgress struct {
 // FleetProgress reads a fleet run's progress from its journals alone (no
 // Slurm needed): per shard and per host.
 func FleetProgress(dir string) ([]ShardProgress, error) {
-	p, err := ReadFleetPlan(dir)
+	p, err := ReadTrialList(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -445,9 +446,9 @@ func FleetProgress(dir string) ([]ShardProgress, error) {
 func PrintStatus(ctx context.Context, w io.Writer, dir string, s fleet.Slurm) error {
 	dir, err := filepath.EvalSymlinks(dir)
 	if err != nil {
-		return fmt.Errorf("no run to show: %w (set RTWASM_RUN to a run directory)", err)
+		return fmt.Errorf("no run to show: %w (set RTWASM_RUN to a run id)", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, PlanFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, TrialListFile)); err != nil {
 		journal, err := run.ReadJournal(dir, run.JournalFile)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ func TestFleetStepsWithoutSlurm(t *testing.T) {
 	b := fakeBuilds([]string{"gemm", "atax"}, rt)
 	o := testOptions(t)
 	o.Benchmarks, o.Reps, o.ProlongedReps, o.Iterations = []string{"gemm", "atax"}, 3, 1, 2
-	dir, p, err := PlanFleet(context.Background(), o, b, run.AllExperiments, 3, io.Discard)
+	dir, p, err := ListFleetTrials(context.Background(), o, b, run.AllExperiments, 3, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

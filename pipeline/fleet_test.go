@@ -105,7 +105,7 @@ func checkFleetRun(t *testing.T, dir string) (run.Manifest, []run.Sample, map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ReadFleetPlan(dir)
+	p, err := ReadTrialList(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestFleetKilledNode(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	dir, sub := fs.submit(t, ctx)
-	p, err := ReadFleetPlan(dir)
+	p, err := ReadTrialList(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,7 +94,7 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	if err := b.usable(o.Benchmarks); err != nil {
 		return "", err
 	}
-	deadline := budgetDeadline(o) // before calibration: the budget counts it
+	deadline := budgetDeadline(o) // before FitBudget's calibration: the budget counts it
 	o, err := FitBudget(ctx, o, b, exps, log)
 	if err != nil {
 		return "", err
@@ -115,10 +116,10 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	defer lock.Unlock()
 	probes := probeAll(ctx, b, &m, log)
 	if m.Calibration == nil { // a resumed run keeps the floor it started with
-		m.Calibration = calibrate(ctx, o, b, probes, log)
+		m.Calibration = measureLaunchFloor(ctx, o, b, probes, log)
 	}
 	m.HostLatency = hostLatency(ctx, "before", o, m.HostLatency, log)
-	trials, unavailable, err := plan(m.RunID, o, exps, b.Runtimes, probes)
+	trials, unavailable, err := listTrials(m.RunID, o, exps, b.Runtimes, probes)
 	if err != nil {
 		return dir, err
 	}
@@ -325,9 +326,9 @@ func probeAll(ctx context.Context, b *Builds, m *run.Manifest, log io.Writer) []
 	return probes
 }
 
-// plan is the trials to measure in their seeded random order (streamed, see
-// trialPlan), and the rows that record unavailable runtimes.
-func plan(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) (*trialPlan, []run.Sample, error) {
+// listTrials is the trial list: the trials to measure in their seeded random order (streamed,
+// see trialPlan), and the rows that record unavailable runtimes.
+func listTrials(runID string, o run.Options, exps []string, rts []runtimes.Runtime, probes []runtimes.Probe) (*trialPlan, []run.Sample, error) {
 	var groups []trialGroup
 	var unavailable []run.Sample
 	for _, exp := range exps {
@@ -364,11 +365,8 @@ func finish(dir string, m run.Manifest, unavailable []run.Sample, done map[strin
 	for _, samples := range done {
 		rows = append(rows, samples...)
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Order != rows[j].Order {
-			return rows[i].Order < rows[j].Order
-		}
-		return rows[i].Iteration < rows[j].Iteration
+	slices.SortStableFunc(rows, func(a, b run.Sample) int {
+		return cmp.Or(cmp.Compare(a.Order, b.Order), cmp.Compare(a.Iteration, b.Iteration))
 	})
 	if err := run.WriteSamples(filepath.Join(dir, run.SamplesFile), rows); err != nil {
 		return err

@@ -53,7 +53,7 @@ var EnvVars = map[string]string{
 	"RTWASM_BUILD":          "build cache directory (default build)",
 	"RTWASM_CACHE":          "toolchain download cache (default ~/.cache/rtwasm)",
 	"RTWASM_RESUME":         "id of an interrupted run under RTWASM_DATA to complete (its own options are used)",
-	"RTWASM_RUN":            "id of the run under RTWASM_DATA that report renders, or latest (default: the run just made, else latest)",
+	"RTWASM_RUN":            "id of the run under RTWASM_DATA that report, explain, interference, status, artifact and hybrid read, or latest (default: latest; report: the run just made, else latest)",
 	"RTWASM_VERIFY":         "reference (dumps equal the reference files) or cross (every runtime's dump equals native:glibc's, at any dataset; default reference)",
 	"RTWASM_REFERENCE":      "reference dumps for verify (default ../shared/polybench/reference/<DATASET> if present, else kernels/reference/<DATASET>)",
 	"RTWASM_IWASM":          "WAMR iwasm builds, separated by commas or colons; each wamr mode runs on the build with the fewest other modes (default: the builds of go tool mage wamr, else iwasm on PATH)",

@@ -125,7 +125,7 @@ func TestPlanReplicates(t *testing.T) {
 	other := &fakeRuntime{id: "fake:other"}
 	o := testOptions(t)
 	o.Benchmarks, o.Reps = []string{"gemm"}, 3
-	p, _, err := plan("r", o, []string{run.Startup}, []runtimes.Runtime{musl, other}, []runtimes.Probe{{Available: true}, {Available: true}})
+	p, _, err := listTrials("r", o, []string{run.Startup}, []runtimes.Runtime{musl, other}, []runtimes.Probe{{Available: true}, {Available: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

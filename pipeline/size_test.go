@@ -29,7 +29,7 @@ func TestGiantPlanRefused(t *testing.T) {
 	if entries, _ := os.ReadDir(o.DataDir); len(entries) > 0 || rt.count() > 0 {
 		t.Errorf("the refused plan left %d entries in the data dir and took %d samples", len(entries), rt.count())
 	}
-	if _, _, err := PlanFleet(context.Background(), o, b, run.AllExperiments, 2, io.Discard); err == nil || !strings.Contains(err.Error(), "RTWASM_CONFIRM") {
+	if _, _, err := ListFleetTrials(context.Background(), o, b, run.AllExperiments, 2, io.Discard); err == nil || !strings.Contains(err.Error(), "RTWASM_CONFIRM") {
 		t.Errorf("a giant fleet plan: %v, want a refusal", err)
 	}
 	o.Reps, o.Iterations = 3, 500_000_000 // few trials, too many samples

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -100,19 +99,13 @@ func parseTailOptions(getenv func(string) string, o *run.Options) error {
 }
 
 // CompareRun validates RTWASM_COMPARE, the id of a second run under
-// o.DataDir (an id, never a path), and returns its directory.
+// o.DataDir (an id or latest, never a path, as RTWASM_RUN), and returns its
+// directory.
 func CompareRun(o run.Options, id string) (string, error) {
 	if id == "" {
 		return "", fmt.Errorf("set RTWASM_COMPARE to the id of the run to compare with (a directory name under %s)", o.DataDir)
 	}
-	if id != filepath.Base(id) || id == "." || id == ".." || strings.ContainsAny(id, `/\`) {
-		return "", fmt.Errorf("RTWASM_COMPARE=%q: want a run id (a directory name under %s), not a path", id, o.DataDir)
-	}
-	dir := filepath.Join(o.DataDir, id)
-	if _, err := run.ReadManifest(dir); err != nil {
-		return "", fmt.Errorf("RTWASM_COMPARE=%s: %w", id, err)
-	}
-	return dir, nil
+	return run.ResolveID(o.DataDir, id, "RTWASM_COMPARE")
 }
 
 // conditionsOf is how many times each trial is made: twice under stress

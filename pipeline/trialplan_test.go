@@ -62,7 +62,7 @@ func TestTrialPlanOrder(t *testing.T) {
 	o.Benchmarks, o.Reps, o.Stress = []string{"gemm", "atax"}, 12, StressCPU
 	mk := func(seed int64) []string {
 		o.Seed = seed
-		p, _, err := plan("r", o, []string{run.Startup}, []runtimes.Runtime{musl, other}, []runtimes.Probe{{Available: true}, {Available: true}})
+		p, _, err := listTrials("r", o, []string{run.Startup}, []runtimes.Runtime{musl, other}, []runtimes.Probe{{Available: true}, {Available: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestTrialPlanStreamsGiantPlan(t *testing.T) {
 	var before, during runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	p, _, err := plan("r", o, []string{run.Startup}, rts, []runtimes.Probe{{Available: true}, {Available: true}})
+	p, _, err := listTrials("r", o, []string{run.Startup}, rts, []runtimes.Probe{{Available: true}, {Available: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,20 @@ import (
 // Latest is the name of the link to the newest complete run.
 const Latest = "latest"
 
+// RunVar names the variable by which a user picks the run a target reads
+// (report, explain, interference, status, artifact, hybrid).
+const RunVar = "RTWASM_RUN"
+
+// ResolveRun is the one resolver of RunVar: every target that reads a run
+// calls it with the variable's value, so an id, latest (also the value
+// when empty) and a refused path mean the same to all of them.
+func ResolveRun(dataDir, id string) (string, error) {
+	if id == "" {
+		id = Latest
+	}
+	return ResolveID(dataDir, id, RunVar)
+}
+
 // ResolveID turns a run id given by the user (RTWASM_RESUME, RTWASM_RUN)
 // into the run's directory under dataDir. Only ids are accepted: a path
 // separator or ".." could reach outside dataDir. "latest" means the run the

@@ -14,7 +14,7 @@ import (
 )
 
 // Runner returns every embedded engine (wazero, Wasmtime through
-// wasmtime-go, the hybrid tier-up executor) in both cold-start models: a
+// wasmtime-go, the tier-up hybrid runtimes) in both cold-start models: a
 // fresh runner process per sample, and one request per sample to a
 // long-lived runner.
 func Runner(env Env) []Runtime {

@@ -1,6 +1,7 @@
 package runtimes
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/rtwasm/rtwasm/run"
@@ -336,7 +336,7 @@ func chooseIwasm(builds []iwasmBuild, mode string) (iwasmBuild, error) {
 		return iwasmBuild{}, fmt.Errorf("no iwasm build has %s (probed: %s); add %s to RTWASM_IWASM",
 			wamrModeFlags[mode], strings.Join(probed, "; "), wamrBuildHints[mode])
 	}
-	sort.SliceStable(fit, func(i, j int) bool { return len(fit[i].modes) < len(fit[j].modes) })
+	slices.SortStableFunc(fit, func(a, b iwasmBuild) int { return cmp.Compare(len(a.modes), len(b.modes)) })
 	return fit[0], nil
 }
 

@@ -16,16 +16,16 @@ import (
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
-// calibrationReps is how many launches each path's floor takes.
-const calibrationReps = 5
+// launchFloorReps is how many launches each path's floor takes.
+const launchFloorReps = 5
 
-// calibrate measures the launch floor of the run's own paths — the minimal
+// measureLaunchFloor measures the launch floor of the run's own paths — the minimal
 // C launcher, each native series and each embedded engine in both models —
 // with an empty kernel, launched as the samples will be (issue 11: every
 // figure is the runtime's time; the floor says how much is the launch).
-func calibrate(ctx context.Context, o run.Options, b *Builds, probes []runtimes.Probe, log io.Writer) *run.Calibration {
+func measureLaunchFloor(ctx context.Context, o run.Options, b *Builds, probes []runtimes.Probe, log io.Writer) *run.Calibration {
 	ctx = runtimes.WithLaunch(ctx, runtimes.Launch{CPUs: o.CPUs, Stack: o.Stack, Sched: o.Sched, Mlock: o.Mlock})
-	dir := filepath.Join(o.BuildDir, "calibration")
+	dir := filepath.Join(o.BuildDir, "launch-floor")
 	built := map[toolchain.Target]toolchain.Artifact{}
 	var paths []runtimes.CalibrationPath
 	var notes []string
@@ -49,11 +49,11 @@ func calibrate(ctx context.Context, o run.Options, b *Builds, probes []runtimes.
 	} else {
 		launcher, target = a.Path, k.Path
 	}
-	c := runtimes.Calibrate(ctx, paths, launcher, target, calibrationReps)
+	c := runtimes.Calibrate(ctx, paths, launcher, target, launchFloorReps)
 	c.Note = strings.Join(notes, "; ")
 	for _, f := range c.Floors {
 		if f.Error != "" {
-			fmt.Fprintf(log, "calibration: %s: %s\n", f.Path, f.Error)
+			fmt.Fprintf(log, "launch floor: %s: %s\n", f.Path, f.Error)
 		}
 	}
 	return &c

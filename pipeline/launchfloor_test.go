@@ -8,11 +8,11 @@ import (
 	"github.com/rtwasm/rtwasm/run"
 )
 
-// TestCalibrationRecordsFloors: a run's calibration has a positive floor
+// TestLaunchFloorRecorded: a run's launch floor has a positive floor
 // for the C launcher, a native series and an embedded engine in both
 // models, each ordered min ≤ median ≤ max (never compared with another:
 // on a loaded host any one of them may be slower).
-func TestCalibrationRecordsFloors(t *testing.T) {
+func TestLaunchFloorRecorded(t *testing.T) {
 	ctx := context.Background()
 	o := testOptions(t)
 	o.Benchmarks = []string{"atax"}
@@ -22,7 +22,7 @@ func TestCalibrationRecordsFloors(t *testing.T) {
 		t.Fatal(err)
 	}
 	probes := probeAll(ctx, b, new(run.Manifest), io.Discard)
-	c := calibrate(ctx, o, b, probes, t.Output())
+	c := measureLaunchFloor(ctx, o, b, probes, t.Output())
 	want := map[string]bool{"posix_spawn launcher": false, "native:musl": false, "wazero:interp": false, "wazero:interp (embedded)": false}
 	for _, f := range c.Floors {
 		t.Logf("%-28s median %8d ns  min %8d  max %8d  %s", f.Path, f.MedianNS, f.MinNS, f.MaxNS, f.Error)
