@@ -9,6 +9,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/rtwasm/rtwasm/kernels"
@@ -142,38 +143,54 @@ func calibrateShort(ctx context.Context, o run.Options, b *Builds, log io.Writer
 	return fit, err
 }
 
-// buildsAt is b with the kernels compiled (and prepared) at dataset d for
-// the targets b's runtimes need; the compilers, runtimes and probes are b's.
+// buildsAt is b with kernels compiled (and prepared) at dataset d: the
+// first two for every target b's runtimes need (start-up and speeds run
+// every series on them), the rest for native:glibc only (its job times).
+// The compilers, runtimes and probes are b's.
 func buildsAt(ctx context.Context, b *Builds, o run.Options, d kernels.Dataset, benchmarks []string, log io.Writer) (*Builds, error) {
 	if d == b.Dataset {
 		return b, nil
 	}
 	s := &Builds{Dataset: d, Compilers: b.Compilers, Artifacts: map[string]toolchain.Artifact{}, Prepared: map[string]string{},
 		Failures: map[string]error{}, Env: b.Env, Runtimes: b.Runtimes, probes: b.probes}
-	cacheDir := filepath.Join(o.BuildDir, "cache")
+	var mu sync.Mutex
+	var jobs []func()
 	for _, t := range TargetsOf(b.Runtimes) {
 		c, ok := b.Compilers[t]
 		if !ok {
 			continue
 		}
-		for _, name := range benchmarks {
-			a, err := buildKernel(ctx, c, name, d, cacheDir, log)
-			if err != nil {
-				s.Failures[buildKey(name, t)] = err
+		for i, name := range benchmarks {
+			if i >= 2 && !isNativeRefTarget(b, t) {
 				continue
 			}
-			s.Artifacts[buildKey(name, t)] = a
+			jobs = append(jobs, func() {
+				a, err := buildKernel(ctx, c, name, d, filepath.Join(o.BuildDir, "cache"), log)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					s.Failures[buildKey(name, t)] = err
+					return
+				}
+				s.Artifacts[buildKey(name, t)] = a
+			})
 		}
 	}
+	runParallel(jobs)
 	probes := map[runtimes.Runtime]runtimes.Probe{}
 	for _, r := range b.Runtimes {
 		probes[r] = b.Probe(ctx, r)
 	}
-	s.prepare(ctx, probes, benchmarks, filepath.Join(o.BuildDir, "prepared-"+string(d)), log)
+	s.prepare(ctx, probes, cheapest(benchmarks, 2), filepath.Join(o.BuildDir, "prepared-"+string(d)), log)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	return s, nil
+}
+
+// isNativeRefTarget reports whether t is native:glibc's target.
+func isNativeRefTarget(b *Builds, t toolchain.Target) bool {
+	return slices.ContainsFunc(b.Runtimes, func(r runtimes.Runtime) bool { return r.ID() == seriesNativeRef && r.Target() == t })
 }
 
 // scaleToDataset gives h a job time of native:glibc at o's dataset for
