@@ -34,7 +34,8 @@ const (
 	// A job time grows at least linearly in the problem size and, for
 	// PolyBench, at most as its fourth power: a fit outside (timer noise
 	// at SMALL) is clamped, and a kernel without two points is given the
-	// upper bound, so an unknown kernel looks costly rather than cheap.
+	// steepest fitted exponent (else the upper bound), so an unknown
+	// kernel looks costly rather than cheap.
 	minExponent, maxExponent = 1.0, 4.0
 )
 
@@ -198,6 +199,10 @@ func isNativeRefTarget(b *Builds, t toolchain.Target) bool {
 // by a power law in the problem size, and returns the fitted exponents.
 func scaleToDataset(h *history, o run.Options) map[string]float64 {
 	exps := map[string]float64{}
+	oneLeg := maxExponent // a kernel with one short point: the steepest fitted, else the bound
+	if fitted := fittedExponents(*h, o); len(fitted) > 0 {
+		oneLeg = slices.Max(fitted)
+	}
 	for _, k := range candidates(o) {
 		if _, ok := h.job[jobKey{seriesNativeRef, string(o.Dataset), k}]; ok {
 			continue // measured at the run's dataset: no need to scale
@@ -215,7 +220,7 @@ func scaleToDataset(h *history, o run.Options) map[string]float64 {
 		if len(jobs) == 0 {
 			continue
 		}
-		e := maxExponent
+		e := oneLeg
 		if len(jobs) >= 2 {
 			e = fitExponent(sizes[0], jobs[0], sizes[len(sizes)-1], jobs[len(jobs)-1])
 		}
@@ -359,4 +364,17 @@ func unfitted(stops []run.CellStop, fitted map[string]int) []run.CellStop {
 		}
 	}
 	return stops
+}
+
+// fittedExponents are the exponents of the candidates with two short points.
+func fittedExponents(h history, o run.Options) []float64 {
+	var out []float64
+	for _, k := range candidates(o) {
+		kernel, err := kernels.Lookup(k)
+		lo, hi := h.job[jobKey{seriesNativeRef, string(shortDatasets[0]), k}], h.job[jobKey{seriesNativeRef, string(shortDatasets[1]), k}]
+		if err == nil && len(lo) > 0 && len(hi) > 0 {
+			out = append(out, fitExponent(problemSize(kernel, shortDatasets[0]), medianOf(lo), problemSize(kernel, shortDatasets[1]), medianOf(hi)))
+		}
+	}
+	return out
 }

@@ -43,7 +43,7 @@ func TestBudgetCalibrationBounded(t *testing.T) {
 
 // TestBudgetPowerLaw: a cubic kernel's job time at LARGE is scaled from
 // SMALL and MEDIUM with exponent 3; a fit outside [1, 4] is clamped; a
-// kernel with one short point gets the upper bound; a kernel measured at
+// kernel with one short point gets the steepest fitted (3); one measured at
 // the run's dataset is left as measured.
 func TestBudgetPowerLaw(t *testing.T) {
 	o := testOptions(t)
@@ -58,7 +58,7 @@ func TestBudgetPowerLaw(t *testing.T) {
 	h.job[jobKey{seriesNativeRef, "MEDIUM", "mvt"}] = []float64{0.002}
 	h.job[jobKey{seriesNativeRef, "LARGE", "lu"}] = []float64{7}
 	exps := scaleToDataset(&h, o)
-	if math.Abs(exps["gemm"]-3) > 1e-9 || exps["atax"] != minExponent || exps["mvt"] != maxExponent {
+	if math.Abs(exps["gemm"]-3) > 1e-9 || exps["atax"] != minExponent || math.Abs(exps["mvt"]-3) > 1e-9 {
 		t.Errorf("exponents %v", exps)
 	}
 	if got, want := h.job[jobKey{seriesNativeRef, "LARGE", "gemm"}][0], cube(kernels.Large); math.Abs(got-want) > 1e-9*want {
