@@ -94,7 +94,10 @@ func sampleRounds(ctx context.Context, r roundRun) error {
 			var stops []run.CellStop
 			stops, next = decideRound(r.o, templates, reps, r.done)
 			if fitted := fitRound(templates, reps, next, pace, r.deadline); len(fitted) < len(next) || budgetSpent(r.o) {
-				stops, next = cutByBudget(unfitted(stops, fitted), templates, reps, r.done), fitted
+				stops, next = unfitted(stops, fitted), fitted
+				if len(next) == 0 { // the last round: cells never run were cut too
+					stops = cutByBudget(stops, templates, reps, r.done)
+				}
 			}
 			r.m.Sampling = stops
 			if len(next) == 0 {
