@@ -31,12 +31,15 @@ const (
 	calibrationShare = 0.15 // of the budget, at most, for calibration
 	trialShare       = 60   // a budgeted trial gets at most budget/trialShare
 	firstRoundShare  = 0.5  // of what is left before the hard stop, for round 1
-	// A job time grows at least linearly in the problem size and, for
-	// PolyBench, at most as its fourth power: a fit outside (timer noise
-	// at SMALL) is clamped, and a kernel without two points is given the
+	// Every claims kernel sweeps 2-D arrays, so its job time grows at
+	// least as the square of its size (the geometric mean of its
+	// parameters) and, for PolyBench, at most as the fourth power; a fit
+	// below (the O(N²) initialisation hides an O(N³) kernel at SMALL: a
+	// cold run fitted lu 2.1 and gemm 1.0, and every LARGE lu trial hit its
+	// cap) or above is clamped, and a kernel without two points is given the
 	// steepest fitted exponent (else the upper bound), so an unknown
 	// kernel looks costly rather than cheap.
-	minExponent, maxExponent = 1.0, 4.0
+	minExponent, maxExponent = 2.0, 4.0
 )
 
 // shortDatasets are where a budgeted run calibrates, smallest first.

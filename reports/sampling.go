@@ -62,7 +62,7 @@ func budgetNarrative(f *run.BudgetFit) string {
 	text := fmt.Sprintf(" Budget: the calibration took %s at %v", f.Calibration.Round(time.Second), f.Datasets)
 	if len(exps) > 0 {
 		text += fmt.Sprintf(", and job times were scaled to the run's dataset by a power law in the problem size "+
-			"(exponents %.1f–%.1f over %d kernels, clamped to 1–4)", slices.Min(exps), slices.Max(exps), len(exps))
+			"(exponents %.1f–%.1f over %d kernels, clamped to 2–4)", slices.Min(exps), slices.Max(exps), len(exps))
 	}
 	text += fmt.Sprintf("; every trial was capped at %s, the first round fitted to %s, and sampling stopped at 90 %% of the budget.",
 		f.TrialCap.Round(time.Second), f.FirstRound.Round(time.Second))
