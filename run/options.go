@@ -38,18 +38,18 @@ type Options struct {
 	// PerExperiment narrows one experiment's kernels and repetitions (the
 	// budgeted claims profile); experiments not listed use the fields above.
 	PerExperiment map[string]ExperimentCells `json:"per_experiment,omitempty"`
+	Resume        string                     `json:"-"` // id of an interrupted run to complete
+	Started       time.Time                  `json:"-"` // when the options were read: a budget counts from here
+	DataDir       string                     `json:"-"`
+	BuildDir      string                     `json:"-"`
+	CacheDir      string                     `json:"-"`
+	WAMRSrc       string                     `json:"-"` // RTWASM_WAMR_SRC: WAMR's source archives; "" downloads them
+	Reference     string                     `json:"-"`
+	Verify        string                     `json:"-"` // reference | cross
+	Confirm       bool                       `json:"-"` // run a plan above the size limits
 	// BudgetFit is how a budgeted run fitted its cells to the budget from
 	// a calibration at short datasets (pipeline/budget.go).
 	BudgetFit *BudgetFit `json:"budget_fit,omitempty"`
-	Resume    string     `json:"-"` // id of an interrupted run to complete
-	Started   time.Time  `json:"-"` // when the options were read: a budget counts from here
-	DataDir   string     `json:"-"`
-	BuildDir  string     `json:"-"`
-	CacheDir  string     `json:"-"`
-	WAMRSrc   string     `json:"-"` // RTWASM_WAMR_SRC: WAMR's source archives; "" downloads them
-	Reference string     `json:"-"`
-	Verify    string     `json:"-"` // reference | cross
-	Confirm   bool       `json:"-"` // run a plan above the size limits
 }
 
 // ExperimentCells are the kernels and repetitions of one experiment when
