@@ -51,25 +51,30 @@ func FitBudget(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	if o.Profile != ProfileClaims || o.PerExperiment != nil || o.Budget <= 0 {
 		return o, nil
 	}
-	start := budgetStart(o) // the build and the calibration count
-	probe := o
-	// Calibration is bounded: series speeds only for the claims series, on
-	// the two cheapest kernels, each trial capped (Calibrate).
-	probe.PerExperiment = map[string]run.ExperimentCells{
-		run.Startup:   {Benchmarks: o.Benchmarks[:1], Reps: 1},
-		run.Total:     {Benchmarks: candidates(o), Reps: 1, Series: []string{seriesNativeRef}},
-		run.Prolonged: {Benchmarks: cheapest(candidates(o), 2), Reps: 1, Series: claimsSeries},
-	}
-	if _, err := Calibrate(ctx, probe, b, []string{run.Startup, run.Total}, log); err != nil {
+	fit, err := calibrateShort(ctx, o, b, log) // bounded, at short datasets (budget.go)
+	if err != nil {
 		return o, fmt.Errorf("claims profile: calibration: %w", err)
 	}
 	h := loadHistory(o.DataDir)
-	left := time.Duration(float64(o.Budget)*(1-budgetReserve)) - time.Since(start)
+	fit.Exponents = scaleToDataset(&h, o)
+	keep, iterations, cut := underTrialCap(o, h)
+	fit.Cut = append(fit.Cut, cut...)
+	narrowed := o
+	narrowed.Benchmarks, narrowed.Iterations, narrowed.Timeout = keepOrder(o.Benchmarks, keep), iterations, fit.TrialCap
+	// Round 1 gets half of what is left before the hard stop: the rounds
+	// after it spend the rest where the CIs are widest.
+	left := time.Duration(firstRoundShare * float64(time.Until(budgetDeadline(o))))
 	if len(h.setup) > 0 {
 		left -= time.Duration(meanOf(h.setup) * float64(time.Second))
 	}
-	fitted := fitCells(ctx, o, b, exps, h, left)
-	fmt.Fprintf(log, "claims: budget %s; %s\n", o.Budget, describeCells(fitted))
+	fit.FirstRound = max(left, 0)
+	fitted := fitCells(ctx, narrowed, b, exps, h, left)
+	fitted.Benchmarks, fitted.BudgetFit = o.Benchmarks, fit
+	fmt.Fprintf(log, "claims: budget %s; calibration %s at %v; trials capped at %s; round 1 fitted to %s; %s\n", o.Budget,
+		fit.Calibration.Round(time.Second), fit.Datasets, fit.TrialCap, fit.FirstRound.Round(time.Second), describeCells(fitted))
+	for _, c := range fit.Cut {
+		fmt.Fprintf(log, "claims: cut: %s\n", c)
+	}
 	return fitted, nil
 }
 

@@ -115,7 +115,9 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	}
 	defer lock.Unlock()
 	probes := probeAll(ctx, b, &m, log)
-	if m.Calibration == nil { // a resumed run keeps the floor it started with
+	// A resumed run keeps the floor it started with; a plan's calibration
+	// run is never reported, so its launch floor would be time spent for nothing.
+	if m.Calibration == nil && o.Profile != calibrationProfile {
 		m.Calibration = measureLaunchFloor(ctx, o, b, probes, log)
 	}
 	m.HostLatency = hostLatency(ctx, "before", o, m.HostLatency, log)
@@ -137,10 +139,15 @@ func RunExperiments(ctx context.Context, o run.Options, b *Builds, exps []string
 	}
 	before, t0 := len(done), time.Now()
 	if err := measureTrials(ctx, dir, m.RunID, trials.All(), trials.Len(), 0, b, o, j, done, log); err != nil {
-		if errors.Is(err, errInterrupted) {
+		switch {
+		case errors.Is(err, errInterrupted):
 			return dir, interrupt(dir, m, len(done), o)
+		case !errors.Is(err, errBudgetSpent):
+			return dir, err
+		case o.Precision <= 0: // no rounds to record the cut cells: the trials not taken are cut
+			fmt.Fprintf(log, "budget: hard stop at %s, %d of %d trials taken\n", (o.Budget * 9 / 10).Round(time.Second), len(done), m.Planned)
+			m.Planned = len(done)
 		}
-		return dir, err
 	}
 	if o.Precision > 0 {
 		var pace time.Duration // per trial of round 1, if this invocation took any
@@ -189,6 +196,9 @@ func measureTrials(ctx context.Context, dir, runID string, trials iter.Seq2[int,
 		}
 		if ctx.Err() != nil {
 			return errInterrupted
+		}
+		if budgetSpent(o) {
+			return errBudgetSpent
 		}
 		if err := stress.set(ctx, c.stress); err != nil {
 			return err

@@ -455,7 +455,7 @@ func roundDuration(d time.Duration) time.Duration {
 func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log io.Writer) (bool, error) {
 	h := loadHistory(o.DataDir)
 	c := o
-	c.Profile, c.Resume, c.Reps, c.ProlongedReps = "calibration", "", 1, 1
+	c.Profile, c.Resume, c.Reps, c.ProlongedReps = calibrationProfile, "", 1, 1
 	c.DataDir = filepath.Join(o.DataDir, "calibration")
 	c.PerExperiment = map[string]run.ExperimentCells{}
 	var noFixed, noSpeed, noJob []string
@@ -516,7 +516,7 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	if o.Budget > 0 {
 		// A budgeted run caps each calibration trial: one slow series
 		// must not eat the budget before anything is measured.
-		c.Timeout = min(o.Timeout, o.Budget/calibrationTrialShare)
+		c.Timeout = trialCap(o)
 	}
 	fmt.Fprintf(log, "plan: calibrating (%d series without history, %d kernels without a job time at %s, %d series without a speed there)\n",
 		len(noFixed), len(noJob), o.Dataset, len(noSpeed))
@@ -527,9 +527,8 @@ func Calibrate(ctx context.Context, o run.Options, b *Builds, exps []string, log
 	return true, err
 }
 
-// calibrationTrialShare: a budgeted calibration trial gets at most this
-// fraction of the budget (15m: 45 s).
-const calibrationTrialShare = 20
+// calibrationProfile names the runs Calibrate makes.
+const calibrationProfile = "calibration"
 
 // reportCut says which calibration trials failed or hit their time cap:
 // their series' costs are guessed from the others.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -92,13 +93,18 @@ func sampleRounds(ctx context.Context, r roundRun) error {
 		} else {
 			var stops []run.CellStop
 			stops, next = decideRound(r.o, templates, reps, r.done)
-			trials := roundTrials(templates, reps, next)
-			if len(next) > 0 && !r.deadline.IsZero() && pace > 0 && time.Now().Add(pace*time.Duration(len(trials))).After(r.deadline) {
-				stops, next = stoppedByBudget(stops), nil
+			if fitted := fitRound(templates, reps, next, pace, r.deadline); len(fitted) < len(next) || budgetSpent(r.o) {
+				stops, next = unfitted(stops, fitted), fitted
+				if len(next) == 0 { // the last round: cells never run were cut too
+					stops = cutByBudget(stops, templates, reps, r.done)
+				}
 			}
 			r.m.Sampling = stops
 			if len(next) == 0 {
 				fmt.Fprintf(r.log, "sampling: %s\n", describeStops(stops, r.o.Precision))
+				if budgetSpent(r.o) || slices.ContainsFunc(stops, func(s run.CellStop) bool { return s.Stop == run.StopBudget }) {
+					r.m.Planned = len(r.done) // the trials the budget cut were never taken: not missing
+				}
 				return run.WriteManifest(r.dir, *r.m)
 			}
 			r.m.Rounds = append(r.m.Rounds, run.Round{Reps: next})
@@ -119,7 +125,7 @@ func sampleRounds(ctx context.Context, r roundRun) error {
 			order[i] = offset + i
 		}
 		before, t0 := len(r.done), time.Now()
-		if err := measureTrials(ctx, r.dir, r.m.RunID, seqOf(trials, order), len(trials), 0, r.b, r.o, r.j, r.done, r.log); err != nil {
+		if err := measureTrials(ctx, r.dir, r.m.RunID, seqOf(trials, order), len(trials), 0, r.b, r.o, r.j, r.done, r.log); err != nil && !errors.Is(err, errBudgetSpent) {
 			return err
 		}
 		if n := len(r.done) - before; n > 0 {
@@ -174,6 +180,9 @@ func decideRound(o run.Options, templates map[string]trial, reps map[string]int,
 				need = int(math.Ceil(float64(stats.SamplesForPrecision(values, o.Precision)) / perTrial))
 			}
 			next[id] = min(limit, n+min(n, max(1, need-n)))
+			if o.Budget > 0 { // a budget has no time for doubling steps: what the CI asks for, at once
+				next[id] = min(limit, max(n+1, need))
+			}
 		}
 		stops = append(stops, st)
 	}

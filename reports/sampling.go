@@ -2,8 +2,10 @@ package reports
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rtwasm/rtwasm/run"
 )
@@ -44,7 +46,30 @@ func samplingNarrative(m run.Manifest) string {
 			"optimal are %d–%d (median %d), against the %d measured after each process's first half — advice for RTWASM_ITERATIONS",
 			slices.Min(jobs), slices.Max(jobs), jobs[len(jobs)/2], o.Iterations-o.Iterations/2)
 	}
-	return text + "."
+	return text + "." + budgetNarrative(o.BudgetFit)
+}
+
+// budgetNarrative says how a budgeted run was fitted to its budget and
+// what the budget cut ("" without a budget fit).
+func budgetNarrative(f *run.BudgetFit) string {
+	if f == nil {
+		return ""
+	}
+	var exps []float64
+	for _, k := range slices.Sorted(maps.Keys(f.Exponents)) {
+		exps = append(exps, f.Exponents[k])
+	}
+	text := fmt.Sprintf(" Budget: the calibration took %s at %v", f.Calibration.Round(time.Second), f.Datasets)
+	if len(exps) > 0 {
+		text += fmt.Sprintf(", and job times were scaled to the run's dataset by a power law in the problem size "+
+			"(exponents %.1f–%.1f over %d kernels, clamped to 2–4)", slices.Min(exps), slices.Max(exps), len(exps))
+	}
+	text += fmt.Sprintf("; every trial was capped at %s, the first round fitted to %s, and sampling stopped at 90 %% of the budget.",
+		f.TrialCap.Round(time.Second), f.FirstRound.Round(time.Second))
+	if len(f.Cut) > 0 {
+		text += " Cut: " + strings.Join(f.Cut, "; ") + "."
+	}
+	return text
 }
 
 // jobsPerProcess are the cells' Kalibera & Jones optima, sorted.

@@ -47,6 +47,9 @@ type Options struct {
 	Reference     string                     `json:"-"`
 	Verify        string                     `json:"-"` // reference | cross
 	Confirm       bool                       `json:"-"` // run a plan above the size limits
+	// BudgetFit is how a budgeted run fitted its cells to the budget from
+	// a calibration at short datasets (pipeline/budget.go).
+	BudgetFit *BudgetFit `json:"budget_fit,omitempty"`
 }
 
 // ExperimentCells are the kernels and repetitions of one experiment when
@@ -55,4 +58,16 @@ type ExperimentCells struct {
 	Benchmarks []string `json:"benchmarks"`
 	Reps       int      `json:"reps"`             // samples (prolonged: processes) per cell
 	Series     []string `json:"series,omitempty"` // series measured; empty: every selected one
+}
+
+// BudgetFit records how a budgeted run was fitted to its budget: what the
+// calibration cost, how short-dataset job times were scaled to the run's
+// dataset, the limits each trial and round got, and what was cut.
+type BudgetFit struct {
+	Calibration time.Duration      `json:"calibration_ns"`      // wall time of the calibration
+	Datasets    []kernels.Dataset  `json:"calibrated_at"`       // the short datasets calibrated
+	Exponents   map[string]float64 `json:"exponents,omitempty"` // kernel → fitted power-law exponent of its job time in the size
+	TrialCap    time.Duration      `json:"trial_cap_ns"`        // time limit of every trial
+	FirstRound  time.Duration      `json:"first_round_ns"`      // what the first round was fitted to
+	Cut         []string           `json:"cut,omitempty"`       // what the budget left out, and why
 }
