@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -74,7 +73,7 @@ func ceilShare(total int) int {
 }
 
 // paperDataset is the dataset the paper's claims are about.
-const paperDataset = kernels.Large
+const paperDataset = run.Large
 
 // conditioned qualifies claims judged under conditions other than the
 // paper's: a claim about LARGE judged at another dataset that did not hold

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -51,7 +50,7 @@ func verdictRun(list []verdictSeries) (run.Manifest, []run.Sample) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	jitter := func(ms float64) int64 { return int64(ms * nsPerMS * math.Exp(rng.NormFloat64()*0.02)) }
 	m := run.Manifest{RunID: "verdict-fixture", Experiments: run.AllExperiments,
-		Options: run.Options{Profile: "claims", Benchmarks: verdictBenchmarks, Dataset: kernels.Large,
+		Options: run.Options{Profile: "claims", Benchmarks: verdictBenchmarks, Dataset: run.Large,
 			Reps: verdictReps, ProlongedReps: 2, Iterations: verdictIterations}}
 	for _, b := range verdictBenchmarks {
 		m.Artifacts = append(m.Artifacts, run.ArtifactRecord{Benchmark: b, Target: "wasm32-wasi", Bytes: verdictWasmBytes},
@@ -274,7 +273,7 @@ func TestVerdictNeedsEnoughDecided(t *testing.T) {
 // TestVerdictConditions: a LARGE claim failing at MINI says where it was
 // judged; multi-tier on one pinned CPU names the condition.
 func TestVerdictConditions(t *testing.T) {
-	r := newRun(run.Manifest{Options: run.Options{Dataset: kernels.Mini, CPUs: []int{1}}},
+	r := newRun(run.Manifest{Options: run.Options{Dataset: run.Mini, CPUs: []int{1}}},
 		[]run.Sample{{Experiment: run.Startup, Benchmark: "gemm", Runtime: seriesMultiTier, ColdStart: run.ColdProcess, Status: run.StatusOK}})
 	got := r.conditioned([]claimVerdict{
 		{ID: "wasm-faster-than-native", Verdict: verdictFails, Detail: "native:glibc is fastest"},
