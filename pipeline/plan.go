@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -264,7 +265,8 @@ func (h history) jobCost(series, dataset, benchmark string) (float64, bool) {
 	return meanOf(ref) * h.speed(series), false
 }
 
-const seriesNativeRef = "native:glibc"
+// seriesNativeRef is the series every speed is relative to: the paper's native build.
+const seriesNativeRef = paper.Native
 
 // speed is a series' median job time relative to native:glibc over the
 // kernels both ran; 1 when unknown.

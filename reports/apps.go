@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -64,7 +65,7 @@ func (r *runData) appsSection() section {
 // native:glibc's, among fresh-process series: an embedded series' total
 // leaves out the process start native pays.
 func (r *runData) appLine(b string, series []string) string {
-	nativeMS := median(positive(r.values(totalMetric, b, "native:glibc")))
+	nativeMS := median(positive(r.values(totalMetric, b, paper.Native)))
 	best, bestMS := "", math.Inf(1)
 	for _, id := range series {
 		if cell := r.samples(run.Total, b, id); len(cell) == 0 || cell[0].Target != run.TargetWasm || cell[0].ColdStart != run.ColdProcess {

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -18,9 +19,6 @@ var (
 	startupMetric = metrics[0]
 	totalMetric   = metrics[1]
 )
-
-// representativeKernels are the paper's Fig. 3 kernels, preferred in order.
-var representativeKernels = []string{"gemm", "jacobi-2d", "floyd-warshall"}
 
 const maxRepresentative = 3
 
@@ -193,7 +191,7 @@ func dodge(k, n int) float64 {
 // paper's ones that are present, then the first others.
 func representatives(measured []string) []string {
 	var picked []string
-	for _, b := range representativeKernels {
+	for _, b := range paper.Fig3Kernels {
 		if slices.Contains(measured, b) {
 			picked = append(picked, b)
 		}

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -41,9 +42,9 @@ func (r *runData) newPaperFigure(name, title, caption string, bodyHeight vg.Leng
 // paperFigureSeries are the paper's series measured in the experiment, and
 // native:glibc, ordered by m's median; none unless a paper series was measured.
 func (r *runData) paperFigureSeries(m metric) []string {
-	want := append(r.paperSeries().all(), seriesNative)
+	want := append(r.paperSeries().all(), paper.Native)
 	series := slices.DeleteFunc(r.seriesByMedian(m), func(id string) bool { return !slices.Contains(want, id) })
-	if !slices.ContainsFunc(series, func(id string) bool { return id != seriesNative }) {
+	if !slices.ContainsFunc(series, func(id string) bool { return id != paper.Native }) {
 		return nil
 	}
 	return series

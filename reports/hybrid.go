@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -60,7 +61,7 @@ func ratioCI(a, b []float64) ci {
 }
 
 // MultiTier is the WAMR series the hybrid is judged against.
-const MultiTier = "wamr:multi-tier"
+const MultiTier = paper.MultiTier
 
 // MultiTierJob1Ratio is the hybrid's job 1 over WAMR multi-tier's.
 func (h HybridRatio) MultiTierJob1Ratio() float64 { return h.Job1MS / h.MultiTierJob1MS }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -25,24 +26,12 @@ const (
 	verdictNotChecked = "not checked"
 )
 
-// Paper series as this project names them.
-const (
-	seriesFastJIT     = "wamr:fast-jit"
-	seriesMultiTier   = "wamr:multi-tier"
-	seriesLLVMJIT     = "wamr:llvm-jit"
-	seriesContainer   = "docker:engine"
-	seriesNative      = "native:glibc"
-	seriesWasmtimeCLI = "wasmtime-cli:cranelift"
-	seriesWasmtimeEmb = "wasmtime:cranelift"
-	wamrMissing       = "WAMR not installed (RTWASM_WAMR_SRC + go tool mage wamr, or RTWASM_IWASM)"
-)
+// wamrMissing says why no WAMR series has samples.
+const wamrMissing = "WAMR not installed (RTWASM_WAMR_SRC + go tool mage wamr, or RTWASM_IWASM)"
 
 // claimMargin is the equivalence margin of "similar" (start-up independent
 // of the benchmark): per-benchmark medians within ±25 % of the rest.
 const claimMargin = 0.25
-
-// longBenchmarkMS is the paper's line between short and long benchmarks.
-const longBenchmarkMS = 1000
 
 // claimVerdict is one row of the verdict table and verdict.csv.
 type claimVerdict struct {
@@ -62,6 +51,17 @@ func (c claimVerdict) Text() string {
 	return c.Verdict + ": " + c.Detail
 }
 
+// newClaim starts the verdict of a paper's claim; args fill its text's
+// verbs (the run's Wasmtime series).
+func newClaim(id string, args ...any) claimVerdict {
+	c := paper.Lookup(id)
+	text := c.Claim
+	if len(args) > 0 {
+		text = fmt.Sprintf(text, args...)
+	}
+	return claimVerdict{ID: c.ID, Claim: text, Paper: c.Paper}
+}
+
 var verdictHeader = []string{"claim_id", "claim", "paper", "this_run", "verdict", "detail"}
 
 func (c claimVerdict) fields() []string {
@@ -74,11 +74,11 @@ type paperSeries struct {
 }
 
 func (r *runData) paperSeries() paperSeries {
-	wasmtime := seriesWasmtimeCLI
+	wasmtime := paper.WasmtimeCLI
 	if !slices.Contains(r.measuredSeries(run.Startup), wasmtime) && !slices.Contains(r.measuredSeries(run.Total), wasmtime) {
-		wasmtime = seriesWasmtimeEmb
+		wasmtime = paper.WasmtimeEmbedded
 	}
-	return paperSeries{seriesFastJIT, seriesMultiTier, seriesLLVMJIT, wasmtime, seriesContainer}
+	return paperSeries{paper.FastJIT, paper.MultiTier, paper.LLVMJIT, wasmtime, paper.Container}
 }
 
 func (p paperSeries) all() []string {
@@ -215,8 +215,7 @@ func tally(passed, total int, failures, undecided []string, what string) (string
 // series, each benchmark's start-up is compared with the series' other
 // benchmarks pooled (Holm over the series' benchmarks, margin ±25 %).
 func (r *runData) startupIndependent() claimVerdict {
-	c := claimVerdict{ID: "startup-independent", Claim: "Start-up is nearly independent of the benchmark",
-		Paper: "similar per runtime across benchmarks (Fig. 1)"}
+	c := newClaim(paper.StartupIndependent)
 	benchmarks := r.measuredBenchmarks(run.Startup)
 	if len(benchmarks) < 2 {
 		c.Verdict, c.Detail = verdictNotChecked, "start-up measured on fewer than 2 benchmarks"
@@ -339,8 +338,7 @@ func (r *runData) orderClaim(c claimVerdict, p paperSeries, pairs []orderPair) c
 }
 
 func (r *runData) fastJITsStartFirst(p paperSeries) claimVerdict {
-	c := claimVerdict{ID: "fast-jits-start-first", Claim: "WAMR fast JIT and multi-tier start fastest",
-		Paper: "≈26 ms, before Wasmtime ≈46 ms, container ≈268 ms, LLVM JIT ≈315 ms"}
+	c := newClaim(paper.FastJITsStartFirst)
 	var pairs []orderPair
 	for _, fast := range []string{p.FastJIT, p.MultiTier} {
 		for _, slow := range []string{p.Wasmtime, p.LLVMJIT, p.Container} {
@@ -351,15 +349,13 @@ func (r *runData) fastJITsStartFirst(p paperSeries) claimVerdict {
 }
 
 func (r *runData) wasmtimeNext(p paperSeries) claimVerdict {
-	c := claimVerdict{ID: "wasmtime-next", Claim: "Wasmtime (" + p.Wasmtime + ") starts next",
-		Paper: "≈46 ms: after the fast JITs (≈26 ms), before container and LLVM JIT"}
+	c := newClaim(paper.WasmtimeNext, p.Wasmtime)
 	pairs := []orderPair{{p.FastJIT, p.Wasmtime}, {p.MultiTier, p.Wasmtime}, {p.Wasmtime, p.Container}, {p.Wasmtime, p.LLVMJIT}}
 	return r.orderClaim(c, p, pairs)
 }
 
 func (r *runData) llvmSlowerThanContainer(p paperSeries) claimVerdict {
-	c := claimVerdict{ID: "llvm-jit-slower-start", Claim: "WAMR LLVM JIT starts slower than the container",
-		Paper: "≈315 vs ≈268 ms (1.18×)"}
+	c := newClaim(paper.LLVMSlowerStart)
 	c = r.orderClaim(c, p, []orderPair{{p.Container, p.LLVMJIT}})
 	if a, b := r.startupPooled(p.LLVMJIT), r.startupPooled(p.Container); len(a) > 0 && len(b) > 0 {
 		c.Run = fmt.Sprintf("%s vs %s (%.2f×)", formatTime(median(a)), formatTime(median(b)), median(a)/median(b))
@@ -379,7 +375,7 @@ func (r *runData) benchmarkSplit(p paperSeries) (short, long []string) {
 		}
 		switch {
 		case math.IsInf(best, 1):
-		case best < longBenchmarkMS:
+		case best < paper.LongMS:
 			short = append(short, b)
 		default:
 			long = append(long, b)
@@ -420,8 +416,7 @@ func (r *runData) perBenchmarkClaim(c claimVerdict, benchmarks []string, pairs [
 }
 
 func (r *runData) shortBenchmarks(p paperSeries) claimVerdict {
-	c := claimVerdict{ID: "short-llvm-container-worst", Claim: "Below 1 s total, LLVM JIT and the container are worst",
-		Paper: "significantly worse than the other three on benchmarks under 1 s"}
+	c := newClaim(paper.ShortWorst)
 	short, _ := r.benchmarkSplit(p)
 	c.Run = fmt.Sprintf("%d benchmarks below 1 s", len(short))
 	if why := r.missing(run.Total, p.all()...); why != "" {
@@ -449,8 +444,7 @@ func (r *runData) shortBenchmarks(p paperSeries) claimVerdict {
 }
 
 func (r *runData) longBenchmarks(p paperSeries) claimVerdict {
-	c := claimVerdict{ID: "long-llvm-container-win", Claim: "On longer benchmarks, LLVM JIT and the container win",
-		Paper: "outperform the other three in most benchmarks over 1 s"}
+	c := newClaim(paper.LongWin)
 	_, long := r.benchmarkSplit(p)
 	c.Run = fmt.Sprintf("%d benchmarks of 1 s or more", len(long))
 	if why := r.missing(run.Total, p.all()...); why != "" {
@@ -548,8 +542,7 @@ func hashString(s string) uint64 {
 }
 
 func (r *runData) prolongedWinners(p paperSeries) claimVerdict {
-	c := claimVerdict{ID: "prolonged-winners", Claim: "After a prolonged run, LLVM JIT or multi-tier are fastest in most benchmarks, the container in a few",
-		Paper: "container fastest in 8, LLVM JIT or multi-tier in 20 (of 30)"}
+	c := newClaim(paper.ProlongedWinners)
 	if why := r.missing(run.Prolonged, p.all()...); why != "" {
 		c.Verdict, c.Detail = verdictNotChecked, why
 		return c
@@ -594,11 +587,10 @@ func (r *runData) prolongedWinners(p paperSeries) claimVerdict {
 // wasmBeatsNative: after a prolonged run, some WASM series is faster than the
 // natively compiled code (the container; native:glibc if there is none).
 func (r *runData) wasmBeatsNative() claimVerdict {
-	c := claimVerdict{ID: "wasm-faster-than-native", Claim: "WASM can be faster than native code after a prolonged run",
-		Paper: "the container was not fastest in most benchmarks"}
-	native := seriesContainer
+	c := newClaim(paper.WasmFasterNative)
+	native := paper.Container
 	if !slices.Contains(r.measuredSeries(run.Prolonged), native) {
-		native = seriesNative
+		native = paper.Native
 	}
 	wasm := r.wasmSeries(run.Prolonged)
 	if why := r.missing(run.Prolonged, native); why != "" || len(wasm) == 0 {
@@ -660,7 +652,7 @@ var imageSizeRE = regexp.MustCompile(`image FROM ([^,;]+), ([0-9.]+) MB`)
 
 // containerImage returns the docker image's base and size in bytes from its probe.
 func (r *runData) containerImage() (base string, bytes float64, ok bool) {
-	info, known := r.seriesInfo(seriesContainer)
+	info, known := r.seriesInfo(paper.Container)
 	if !known {
 		return "", 0, false
 	}
@@ -673,8 +665,7 @@ func (r *runData) containerImage() (base string, bytes float64, ok bool) {
 }
 
 func (r *runData) binarySizes() claimVerdict {
-	c := claimVerdict{ID: "binary-size", Claim: "A WASM binary is kilobytes, a minimal container image megabytes",
-		Paper: "Alpine image 5 MB; a WASM binary several KB"}
+	c := newClaim(paper.BinarySize)
 	var sizes []float64
 	for _, a := range r.manifest.Artifacts {
 		if strings.HasPrefix(a.Target, "wasm") && a.Bytes > 0 {
