@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -187,20 +188,10 @@ func splitAtSecond(o run.Options, h history) (short, long []string) {
 	byJob := func(a, b string) int {
 		ja, _ := h.jobCost(seriesNativeRef, string(o.Dataset), a)
 		jb, _ := h.jobCost(seriesNativeRef, string(o.Dataset), b)
-		return cmpFloat(ja, jb)
+		return cmp.Compare(ja, jb)
 	}
 	slices.SortStableFunc(long, byJob)
 	return short, long
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // describeCells says what the claims profile measures (and so what it cut).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 const headingApps = "Edge workloads (apps)"
@@ -39,7 +40,7 @@ func (r *runData) appsSection() section {
 	for _, id := range series {
 		row := []string{id}
 		for _, b := range apps {
-			row = append(row, formatTime(median(positive(r.values(totalMetric, b, id)))))
+			row = append(row, formatTime(stats.Median(positive(r.values(totalMetric, b, id)))))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -65,13 +66,13 @@ func (r *runData) appsSection() section {
 // native:glibc's, among fresh-process series: an embedded series' total
 // leaves out the process start native pays.
 func (r *runData) appLine(b string, series []string) string {
-	nativeMS := median(positive(r.values(totalMetric, b, paper.Native)))
+	nativeMS := stats.Median(positive(r.values(totalMetric, b, paper.Native)))
 	best, bestMS := "", math.Inf(1)
 	for _, id := range series {
 		if cell := r.samples(run.Total, b, id); len(cell) == 0 || cell[0].Target != run.TargetWasm || cell[0].ColdStart != run.ColdProcess {
 			continue
 		}
-		if ms := median(positive(r.values(totalMetric, b, id))); ms < bestMS {
+		if ms := stats.Median(positive(r.values(totalMetric, b, id))); ms < bestMS {
 			best, bestMS = id, ms
 		}
 	}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"image/color"
 	"math"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // Metrics by role, as plotted.
@@ -101,7 +103,7 @@ func (r *runData) totalFigure() (*figure, error) {
 func (r *runData) totalPanel(benchmark string, series []string) (*plot.Plot, error) {
 	p := newPlot(benchmark, "", "")
 	for k, id := range series {
-		s := summarize(positive(r.values(totalMetric, benchmark, id)))
+		s := stats.Describe(positive(r.values(totalMetric, benchmark, id)))
 		if s.N == 0 {
 			continue
 		}
@@ -127,10 +129,10 @@ func (r *runData) seriesByMedian(m metric) []string {
 	for _, id := range series {
 		med[id] = math.Inf(1)
 		if v := r.values(m, "", id); len(v) > 0 {
-			med[id] = median(v)
+			med[id] = stats.Median(v)
 		}
 	}
-	slices.SortStableFunc(series, func(a, b string) int { return cmpFloat(med[a], med[b]) })
+	slices.SortStableFunc(series, func(a, b string) int { return cmp.Compare(med[a], med[b]) })
 	return series
 }
 

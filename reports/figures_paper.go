@@ -10,6 +10,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // Fig. 1–3 in the paper's form: only the paper's series (where measured)
@@ -70,7 +71,7 @@ func (r *runData) totalPaperFigure() (*figure, error) {
 	for k, id := range series {
 		var pts errorPoints
 		for i, b := range benchmarks {
-			s := summarize(positive(r.values(totalMetric, b, id)))
+			s := stats.Describe(positive(r.values(totalMetric, b, id)))
 			if s.N == 0 {
 				continue
 			}

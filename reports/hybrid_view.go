@@ -110,7 +110,7 @@ func hybridFigureAxes(ratios []HybridRatio, data map[string]map[string]*perSerie
 // the ratio of medians to a constant 1.
 func medianCI(values []float64) (m, low, high float64) {
 	low, high = stats.RatioCI(values, []float64{1}, hybridCILevel, hybridCIResamples, hybridCISeed)
-	return median(values), low, high
+	return stats.Median(values), low, high
 }
 
 // hybridRow is the hybrid table's row of one ratio.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // page is the report: a title and a sequence of notebook sections.
@@ -126,7 +127,7 @@ func (r *runData) startupNarrative() string {
 	}
 	var rank []ranked
 	for _, id := range r.measuredSeries(run.Startup) {
-		rank = append(rank, ranked{id, median(r.values(startupMetric, "", id))})
+		rank = append(rank, ranked{id, stats.Median(r.values(startupMetric, "", id))})
 	}
 	slices.SortStableFunc(rank, func(a, b ranked) int { return cmp.Compare(a.median, b.median) })
 	best := rank[0]
@@ -200,7 +201,7 @@ func (r *runData) fastest(m metric, benchmark string) (string, bool) {
 		if len(v) == 0 {
 			continue
 		}
-		if med := median(v); best == "" || med < bestMedian {
+		if med := stats.Median(v); best == "" || med < bestMedian {
 			best, bestMedian = id, med
 		}
 	}

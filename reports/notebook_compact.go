@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // The notebook shows what a reader needs; per-cell tables (one row per
@@ -100,7 +102,7 @@ func (r *runData) categoryMean(m metric, series, category string) float64 {
 			continue
 		}
 		if v := positive(r.values(m, b, series)); len(v) > 0 {
-			sum += math.Log(median(v))
+			sum += math.Log(stats.Median(v))
 			n++
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 var writeFixtureTo = flag.String("write-fixture", "", "also write the synthetic fixture run (and its report) to this directory")
@@ -375,7 +376,7 @@ func TestCommittedRun(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
-	s := summarize([]float64{4, 1, 3, 2})
+	s := stats.Describe([]float64{4, 1, 3, 2})
 	if s.N != 4 || s.Median != 2.5 || s.Mean != 2.5 || s.Max != 4 || s.P99 != 4 {
 		t.Errorf("summary %+v", s)
 	}
@@ -383,10 +384,10 @@ func TestSummarize(t *testing.T) {
 	if math.Abs(s.CIHigh-s.Mean-2.0543) > 1e-3 || math.Abs(s.CV-0.5164) > 1e-3 {
 		t.Errorf("CI [%v, %v], CV %v", s.CILow, s.CIHigh, s.CV)
 	}
-	if one := summarize([]float64{7}); one.Median != 7 || !math.IsNaN(one.CILow) || !math.IsNaN(one.CV) {
+	if one := stats.Describe([]float64{7}); one.Median != 7 || !math.IsNaN(one.CILow) || !math.IsNaN(one.CV) {
 		t.Errorf("single value summary %+v", one)
 	}
-	if empty := summarize(nil); empty.N != 0 || !math.IsNaN(empty.Median) {
+	if empty := stats.Describe(nil); empty.N != 0 || !math.IsNaN(empty.Median) {
 		t.Errorf("empty summary %+v", empty)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // summaryRow is one line of summary.csv.
@@ -12,7 +14,7 @@ type summaryRow struct {
 	Metric    metric
 	Benchmark string
 	Series    string
-	Stats     summary
+	Stats     stats.Summary
 }
 
 // summaryRows summarises every metric per benchmark × series that has ok
@@ -23,7 +25,7 @@ func (r *runData) summaryRows() []summaryRow {
 		for _, b := range r.measuredBenchmarks(m.Experiment) {
 			for _, series := range r.measuredSeries(m.Experiment) {
 				if v := r.values(m, b, series); len(v) > 0 {
-					rows = append(rows, summaryRow{m, b, series, summarize(v)})
+					rows = append(rows, summaryRow{m, b, series, stats.Describe(v)})
 				}
 			}
 		}
@@ -84,7 +86,7 @@ func (m metric) title() string {
 }
 
 // ciText is the confidence interval as "[low, high]", or "–" when undefined.
-func ciText(s summary) string {
+func ciText(s stats.Summary) string {
 	if math.IsNaN(s.CILow) {
 		return "–"
 	}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -301,7 +302,7 @@ func (r *runData) startupMedians(p paperSeries, ids ...string) string {
 	var parts []string
 	for _, id := range ids {
 		if v := r.startupPooled(id); len(v) > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", p.label(id), formatTime(median(v))))
+			parts = append(parts, fmt.Sprintf("%s %s", p.label(id), formatTime(stats.Median(v))))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -358,7 +359,7 @@ func (r *runData) llvmSlowerThanContainer(p paperSeries) claimVerdict {
 	c := newClaim(paper.LLVMSlowerStart)
 	c = r.orderClaim(c, p, []orderPair{{p.Container, p.LLVMJIT}})
 	if a, b := r.startupPooled(p.LLVMJIT), r.startupPooled(p.Container); len(a) > 0 && len(b) > 0 {
-		c.Run = fmt.Sprintf("%s vs %s (%.2f×)", formatTime(median(a)), formatTime(median(b)), median(a)/median(b))
+		c.Run = fmt.Sprintf("%s vs %s (%.2f×)", formatTime(stats.Median(a)), formatTime(stats.Median(b)), stats.Median(a)/stats.Median(b))
 	}
 	return c
 }
@@ -370,7 +371,7 @@ func (r *runData) benchmarkSplit(p paperSeries) (short, long []string) {
 		best := math.Inf(1)
 		for _, id := range p.all() {
 			if v := r.values(totalMetric, b, id); len(v) > 0 {
-				best = min(best, median(v))
+				best = min(best, stats.Median(v))
 			}
 		}
 		switch {
@@ -461,7 +462,7 @@ func (r *runData) longBenchmarks(p paperSeries) claimVerdict {
 	for _, b := range long {
 		// The better of the two must beat each of the other three.
 		winner := p.LLVMJIT
-		if median(r.values(totalMetric, b, p.Container)) < median(r.values(totalMetric, b, p.LLVMJIT)) {
+		if stats.Median(r.values(totalMetric, b, p.Container)) < stats.Median(r.values(totalMetric, b, p.LLVMJIT)) {
 			winner = p.Container
 		}
 		pairs := []orderPair{{winner, p.FastJIT}, {winner, p.MultiTier}, {winner, p.Wasmtime}}
@@ -511,34 +512,16 @@ func (r *runData) winner(benchmark string, candidates []string) (string, stats.C
 	var rank []ranked
 	for _, id := range candidates {
 		if v := r.steadyValues(benchmark, id); len(v) > 0 {
-			rank = append(rank, ranked{id, median(v)})
+			rank = append(rank, ranked{id, stats.Median(v)})
 		}
 	}
 	if len(rank) < 2 {
 		return "", stats.Comparison{}, false
 	}
-	slices.SortStableFunc(rank, func(a, b ranked) int { return cmpFloat(a.med, b.med) })
+	slices.SortStableFunc(rank, func(a, b ranked) int { return cmp.Compare(a.med, b.med) })
 	cmpr := stats.Compare(r.steadyValues(benchmark, rank[0].id), r.steadyValues(benchmark, rank[1].id), stats.DefaultMargin,
-		stats.Options{Seed: statsOptions.Seed ^ hashString(benchmark)})
+		stats.Options{Seed: stats.SeedFor(statsOptions.Seed, benchmark)})
 	return rank[0].id, cmpr, faster(cmpr)
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func hashString(s string) uint64 {
-	var h uint64 = 14695981039346656037
-	for i := range len(s) {
-		h = (h ^ uint64(s[i])) * 1099511628211
-	}
-	return h
 }
 
 func (r *runData) prolongedWinners(p paperSeries) claimVerdict {
@@ -678,16 +661,16 @@ func (r *runData) binarySizes() claimVerdict {
 		return c
 	}
 	largest := slices.Max(sizes)
-	c.Run = fmt.Sprintf("WASM artifacts: median %.1f kB, largest %.1f kB (%d)", median(sizes)/1e3, largest/1e3, len(sizes))
+	c.Run = fmt.Sprintf("WASM artifacts: median %.1f kB, largest %.1f kB (%d)", stats.Median(sizes)/1e3, largest/1e3, len(sizes))
 	if !ok {
 		c.Verdict, c.Detail = verdictNotChecked, "container image size not recorded (docker:engine not measured)"
 		return c
 	}
-	c.Run += fmt.Sprintf("; image FROM %s %.1f MB (%.0f× the median)", base, image/1e6, image/median(sizes))
+	c.Run += fmt.Sprintf("; image FROM %s %.1f MB (%.0f× the median)", base, image/1e6, image/stats.Median(sizes))
 	// Kilobytes vs megabytes: the median binary under 100 kB and the image
 	// at least ten times the largest binary.
 	switch {
-	case median(sizes) < 100e3 && image >= 10*largest:
+	case stats.Median(sizes) < 100e3 && image >= 10*largest:
 		c.Verdict = verdictHolds
 	case image > largest:
 		c.Verdict, c.Detail = verdictPartly, "the image is larger, but not by the paper's orders of magnitude"
