@@ -3,7 +3,6 @@ package reports
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,14 +99,6 @@ func verdictText(v stats.Verdict, needed int) string {
 	return v.String()
 }
 
-// formatCount prints a sample count; the estimate's cap reads as "never".
-func formatCount(n int) string {
-	if n >= 1_000_000_000 {
-		return "> 10⁹"
-	}
-	return strconv.Itoa(n)
-}
-
 var comparisonHeader = []string{"metric", "benchmark", "series", "best_series", "n", "best_n", "median_ms", "best_median_ms",
 	"ratio", "ratio_ci90_low", "ratio_ci90_high", "margin", "mann_whitney_u", "p_value", "p_holm", "verdict", "samples_needed"}
 
@@ -119,13 +110,6 @@ func (c comparison) fields() []string {
 	return []string{c.Metric.Name, c.Benchmark, c.Series, c.Best, strconv.Itoa(c.N), strconv.Itoa(c.BestN),
 		formatMS(c.Median), formatMS(c.BestMedian), formatRatio(c.Ratio), formatRatio(c.RatioLow), formatRatio(c.RatioHigh),
 		formatRatio(c.Margin), strconv.FormatFloat(c.U, 'f', 1, 64), formatP(c.P), formatP(c.PHolm), c.Verdict.String(), needed}
-}
-
-func formatP(p float64) string {
-	if math.IsNaN(p) {
-		return ""
-	}
-	return strconv.FormatFloat(p, 'g', 3, 64)
 }
 
 func pairwiseSection(list []comparison) section {

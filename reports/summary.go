@@ -45,21 +45,6 @@ func (row summaryRow) fields() []string {
 		formatMS(s.Max), formatMS(s.P99), formatMS(s.P999)}
 }
 
-// formatMS prints milliseconds with 0.1 µs resolution; NaN is empty.
-func formatMS(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', 4, 64)
-}
-
-func formatRatio(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', 4, 64)
-}
-
 // summaryTeX renders the rows as a LaTeX tabular (booktabs-free, so it
 // compiles with a bare \documentclass).
 func summaryTeX(rows []summaryRow) []byte {

@@ -161,13 +161,6 @@ func formatInterval(v interval) string {
 	return fmt.Sprintf("%s [%s, %s]", formatMS(v.V), formatMS(v.Low), formatMS(v.High))
 }
 
-func formatRatioCI(v interval) string {
-	if math.IsNaN(v.V) {
-		return "–"
-	}
-	return fmt.Sprintf("%s [%s, %s]", formatRatio(v.V), orDash(formatRatio(v.Low)), orDash(formatRatio(v.High)))
-}
-
 func ratioTable(list []tailRatio) table {
 	t := table{Caption: "Interference: tail under stress ÷ tail without, same cell (95% bootstrap CI)",
 		Header: []string{"Metric", "Benchmark", "Series", "Stress", "p99 none", "p99 stressed", "p99 ratio", "budget 1e-6 ratio"}}

@@ -1,0 +1,96 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+func (r *runData) startupSection() (section, error) {
+	c := section{ID: "startup", Heading: headingStartup}
+	if !r.hasExperiment(run.Startup) {
+		c.Empty = noSamples
+		return c, nil
+	}
+	fig, err := r.startupFigure()
+	if err != nil {
+		return c, err
+	}
+	paper, err := r.startupPaperFigure()
+	c.Figures = withPaper(paper, fig)
+	c.Paragraphs = []string{r.startupNarrative(),
+		"When a task is offloaded, its startup delays completion and so belongs in its WCET. " +
+			"All benchmarks are pooled per series: the paper found startup nearly independent of the benchmark."}
+	return c, err
+}
+
+// startupNarrative ranks the series by their pooled median startup time.
+func (r *runData) startupNarrative() string {
+	type ranked struct {
+		id     string
+		median float64
+	}
+	var rank []ranked
+	for _, id := range r.measuredSeries(run.Startup) {
+		rank = append(rank, ranked{id, stats.Median(r.values(startupMetric, "", id))})
+	}
+	slices.SortStableFunc(rank, func(a, b ranked) int { return cmp.Compare(a.median, b.median) })
+	best := rank[0]
+	text := fmt.Sprintf("%s had the lowest median startup time, %s.", best.id, formatTime(best.median))
+	if len(rank) == 1 {
+		return text
+	}
+	var others []string
+	for _, o := range rank[1:] {
+		others = append(others, fmt.Sprintf("%s %s (%s)", o.id, formatTime(o.median), formatFactor(o.median, best.median)))
+	}
+	return text + " The others, fastest first: " + strings.Join(others, ", ") + "."
+}
+
+// startupFigure is Fig. 1: startup time per series over all benchmarks.
+func (r *runData) startupFigure() (*figure, error) {
+	return r.startupFigureOf("fig1_startup", "Fig. 1: Startup time", r.seriesByMedian(startupMetric), false)
+}
+
+// startupFigureOf draws the startup boxes of the given series; paper sizes
+// it for a two-column paper.
+func (r *runData) startupFigureOf(name, title string, series []string, paper bool) (*figure, error) {
+	p := newPlot("Startup time per series (all benchmarks pooled)", "series (runtime, cold-start model)", "")
+	if paper {
+		p.Title.Text = ""
+	}
+	for i, id := range series {
+		box, err := plotter.NewBoxPlot(vg.Points(12), float64(i), plotter.Values(positive(r.values(startupMetric, "", id))))
+		if err != nil {
+			return nil, err
+		}
+		box.FillColor = lighten(r.style(id).Color, 0.55)
+		box.BoxStyle.Color = r.style(id).Color
+		p.Add(box)
+	}
+	nominalX(p, series)
+	p.Add(horizontalGrid())
+	useLogY(p)
+	caption := "Distribution of startup time (launch to the start of main) per series, ordered by median; " +
+		"boxes show quartiles, whiskers 1.5 IQR, circles outliers; log scale."
+	if paper {
+		paperText(p)
+		return r.newPaperFigure(name, title, caption, 2.6*vg.Inch, series, withAxisLabelsSized("", "startup (ms, log)", paperFont, p.Draw)), nil
+	}
+	width := max(5*vg.Inch, vg.Inch+vg.Length(len(series))*0.32*vg.Inch)
+	return r.newFigure(name, title, caption, width, 4*vg.Inch, series,
+		withAxisLabels("", "startup time (ms, log scale)", p.Draw)), nil
+}
+func (r *runData) startupPaperFigure() (*figure, error) {
+	series := r.paperFigureSeries(startupMetric)
+	if series == nil {
+		return nil, nil
+	}
+	return r.startupFigureOf("fig1_paper", "Fig. 1 (paper form): Startup time", series, true)
+}
