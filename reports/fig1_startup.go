@@ -6,24 +6,18 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtwasm/rtwasm/run"
-	"github.com/rtwasm/rtwasm/stats"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 func (r *runData) startupSection() (section, error) {
-	c := section{ID: "startup", Heading: headingStartup}
-	if !r.hasExperiment(run.Startup) {
-		c.Empty = noSamples
-		return c, nil
-	}
-	fig, err := r.startupFigure()
-	if err != nil {
+	c, ok, err := r.figureSection("startup", headingStartup, run.Startup, r.startupPaperFigure, r.startupFigure)
+	if !ok {
 		return c, err
 	}
-	paper, err := r.startupPaperFigure()
-	c.Figures = withPaper(paper, fig)
 	c.Paragraphs = []string{r.startupNarrative(),
 		"When a task is offloaded, its startup delays completion and so belongs in its WCET. " +
 			"All benchmarks are pooled per series: the paper found startup nearly independent of the benchmark."}

@@ -6,25 +6,19 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtwasm/rtwasm/run"
-	"github.com/rtwasm/rtwasm/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 func (r *runData) totalSection() (section, error) {
-	c := section{ID: "total", Heading: headingTotal}
-	if !r.hasExperiment(run.Total) {
-		c.Empty = noSamples
-		return c, nil
-	}
-	fig, err := r.totalFigure()
-	if err != nil {
+	c, ok, err := r.figureSection("total", headingTotal, run.Total, r.totalPaperFigure, r.totalFigure)
+	if !ok {
 		return c, err
 	}
-	paper, err := r.totalPaperFigure()
-	c.Figures = withPaper(paper, fig)
 	c.Paragraphs = []string{r.winsNarrative(totalMetric, "median total time"),
 		"Total time runs from starting the runtime or container to the end of main(), so it includes startup: " +
 			"a slow start dominates short benchmarks."}

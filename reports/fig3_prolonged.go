@@ -6,29 +6,19 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtwasm/rtwasm/paper"
-	"github.com/rtwasm/rtwasm/run"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/rtwasm/rtwasm/paper"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 func (r *runData) prolongedSection() (section, error) {
-	c := section{ID: "prolonged", Heading: headingProlonged}
-	if !r.hasExperiment(run.Prolonged) {
-		c.Empty = noSamples
-		return c, nil
-	}
-	trend, err := r.trendFigure()
-	if err != nil {
+	c, ok, err := r.figureSection("prolonged", headingProlonged, run.Prolonged, r.trendPaperFigure, r.trendFigure, r.trendGridFigure)
+	if !ok {
 		return c, err
 	}
-	all, err := r.trendGridFigure()
-	if err != nil {
-		return c, err
-	}
-	paper, err := r.trendPaperFigure()
-	c.Figures = withPaper(paper, trend, all)
 	c.Paragraphs = []string{
 		"init+kernel is rerun in one process without restarting the runtime, as a periodic task would be. " +
 			"The paper's first timestamp (startup plus iteration 1) is the \"first\" metric of the summary tables; " +

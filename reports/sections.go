@@ -89,3 +89,27 @@ func (pg page) figures() []*figure {
 	}
 	return figs
 }
+
+// figureSection is the frame of the Fig. 1–3 sections: empty without
+// samples of the experiment (ok false), else the paper's form of the figure
+// first, then own's figures of every series. A failed paper figure is
+// returned with the section, which keeps its other figures.
+func (r *runData) figureSection(id, heading, experiment string, paper func() (*figure, error),
+	own ...func() (*figure, error)) (c section, ok bool, err error) {
+	c = section{ID: id, Heading: heading}
+	if !r.hasExperiment(experiment) {
+		c.Empty = noSamples
+		return c, false, nil
+	}
+	var figs []*figure
+	for _, build := range own {
+		f, err := build()
+		if err != nil {
+			return c, false, err
+		}
+		figs = append(figs, f)
+	}
+	p, err := paper()
+	c.Figures = withPaper(p, figs...)
+	return c, true, err
+}
