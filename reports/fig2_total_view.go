@@ -14,20 +14,11 @@ import (
 func (r *runData) totalFigure() (*figure, error) {
 	benchmarks := r.measuredBenchmarks(run.Total)
 	series := r.seriesByMedian(totalMetric)
-	cols := min(5, len(benchmarks))
-	rows := (len(benchmarks) + cols - 1) / cols
-	plots := make([][]*plot.Plot, rows)
-	for j := range plots {
-		plots[j] = make([]*plot.Plot, cols)
-		for i := range plots[j] {
-			if n := j*cols + i; n < len(benchmarks) {
-				p, err := r.totalPanel(benchmarks[n], series)
-				if err != nil {
-					return nil, err
-				}
-				plots[j][i] = p
-			}
-		}
+	plots, cols, rows, err := smallMultiples(len(benchmarks), func(n int, _ bool) (*plot.Plot, error) {
+		return r.totalPanel(benchmarks[n], series)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return r.newFigure("fig2_total", "Fig. 2: Total time", "Median total time (launch to the end of main), one panel per benchmark; "+
 		"in each panel the series run left to right in order of their median over all benchmarks (colour and marker as in the key); "+

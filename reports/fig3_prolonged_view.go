@@ -53,27 +53,19 @@ func (r *runData) trendFigure() (*figure, error) {
 func (r *runData) trendGridFigure() (*figure, error) {
 	benchmarks := r.measuredBenchmarks(run.Prolonged)
 	series := r.seriesByMedian(metrics[3])
-	cols := min(5, len(benchmarks))
-	rows := (len(benchmarks) + cols - 1) / cols
-	plots := make([][]*plot.Plot, rows)
-	for j := range plots {
-		plots[j] = make([]*plot.Plot, cols)
-		for i := range plots[j] {
-			n := j*cols + i
-			if n >= len(benchmarks) {
-				continue
-			}
-			xLabel := ""
-			if n+cols >= len(benchmarks) {
-				xLabel = "iteration"
-			}
-			p, err := r.trendPlot(benchmarks[n], series, xLabel)
-			if err != nil {
-				return nil, err
-			}
-			shrinkText(p)
-			plots[j][i] = p
+	plots, cols, rows, err := smallMultiples(len(benchmarks), func(n int, bottom bool) (*plot.Plot, error) {
+		xLabel := ""
+		if bottom {
+			xLabel = "iteration"
 		}
+		p, err := r.trendPlot(benchmarks[n], series, xLabel)
+		if err == nil {
+			shrinkText(p)
+		}
+		return p, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return r.newFigure("fig3_prolonged_all", "Fig. 3 (all benchmarks): Prolonged test",
 		"Median time per iteration for every benchmark, one panel each; log scale.",

@@ -143,3 +143,22 @@ func lighten(c color.Color, amount float64) color.Color {
 	mix := func(v uint32) uint8 { return uint8(float64(v>>8) + (255-float64(v>>8))*amount) }
 	return color.RGBA{mix(r), mix(g), mix(b), 0xff}
 }
+
+// smallMultiples lays n panels out, five to a row; panel builds panel i,
+// told whether it is at the bottom (no panel below it).
+func smallMultiples(n int, panel func(i int, bottom bool) (*plot.Plot, error)) (plots [][]*plot.Plot, cols, rows int, err error) {
+	cols = min(5, n)
+	rows = (n + cols - 1) / cols
+	plots = make([][]*plot.Plot, rows)
+	for j := range plots {
+		plots[j] = make([]*plot.Plot, cols)
+		for i := range plots[j] {
+			if k := j*cols + i; k < n {
+				if plots[j][i], err = panel(k, k+cols >= n); err != nil {
+					return nil, 0, 0, err
+				}
+			}
+		}
+	}
+	return plots, cols, rows, nil
+}
