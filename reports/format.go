@@ -90,13 +90,6 @@ func truncate(text string, n int) string {
 	}
 	return text
 }
-func truncateText(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
 
 func cmpOr(a, b string) string {
 	if a != "" {

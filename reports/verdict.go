@@ -128,7 +128,7 @@ func (r *runData) whyMissing(id, experiment string) string {
 	}
 	switch {
 	case known && !info.Available:
-		return id + " unavailable: " + truncateText(info.Reason, 100)
+		return id + " unavailable: " + truncate(info.Reason, 101)
 	case !slices.Contains(r.manifest.Experiments, experiment) && !r.hasExperiment(experiment):
 		return "the " + experiment + " experiment was not run"
 	case !known && !slices.Contains(r.series, id):
