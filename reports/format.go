@@ -90,10 +90,3 @@ func truncate(text string, n int) string {
 	}
 	return text
 }
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}

@@ -98,7 +98,7 @@ func (r *runData) wasmBeatsNative() claimVerdict {
 	}
 	wasm := r.wasmSeries(run.Prolonged)
 	if why := r.missing(run.Prolonged, native); why != "" || len(wasm) == 0 {
-		c.Verdict, c.Detail = verdictNotChecked, cmpOr(why, "no WASM series in the prolonged experiment")
+		c.Verdict, c.Detail = verdictNotChecked, cmp.Or(why, "no WASM series in the prolonged experiment")
 		return c
 	}
 	var wins []string
