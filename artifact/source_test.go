@@ -59,8 +59,7 @@ func TestPartialRunRefused(t *testing.T) {
 
 // TestImportRules: the package links no pipeline, container runtime or
 // engine, so checking a bundle needs no compiler and no runtime; it imports
-// no runtime itself. (reports → explain → runtimes links the runtimes
-// boundary package and engine/wire: explain's Probe types, not a runtime.)
+// no runtime itself.
 func TestImportRules(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {

@@ -26,46 +26,20 @@ import (
 )
 
 // FileName is the table explain writes into the run directory.
-const FileName = "explain.csv"
+const FileName = run.ExplainFile
 
 // Baseline is the series every other series is compared with: the paper's native build.
 const Baseline = "native:glibc"
 
 // NotRecorded marks a counter the run did not record (-1 in explain.csv).
-const NotRecorded = -1
+const NotRecorded = run.NotRecorded
 
-// Row is one benchmark × series of the explanation.
-type Row struct {
-	Benchmark string
-	Series    string
-	Target    string
-
-	// From the run's prolonged rows.
-	SteadyNS   float64 // median time per job after warm-up; 0: series not in the run's prolonged test
-	SteadyJobs int     // steady iterations the median is taken over (all processes)
-	WarmupJobs int     // iterations dropped as warm-up (most in any process)
-	SteadyNote string  // how warm-up was decided when it could not be detected
-
-	FaultsPerJob float64 // minor+major page faults per job; NotRecorded when the run has no counters
-	MaxRSSKB     int64   // peak resident set of the prolonged process; NotRecorded when absent
-	CounterNote  string  // how the per-job faults were derived
-
-	// From callgrind: instructions of one job (Ir of 2 jobs − Ir of 1 job)
-	// and of everything else in a one-job process (start-up, exit).
-	JobInstructions   int64 // NotRecorded when not measured
-	OtherInstructions int64
-	InstructionNote   string // the method, or why the series does not run under valgrind
-
-	Finding string // generated comparison with Baseline
-}
-
-// counters reports whether the run recorded OS counters for the row.
-func (r Row) counters() bool { return r.MaxRSSKB > 0 }
-
-func (r Row) instructions() bool { return r.JobInstructions > 0 }
+// Row is one benchmark × series of the explanation; the run record owns
+// the type, so that the report reads explain.csv without this package.
+type Row = run.ExplainRow
 
 // isWasm reports whether the series runs the WebAssembly build.
-func (r Row) isWasm() bool { return r.Target == string(toolchain.Wasm) }
+func isWasm(r Row) bool { return r.Target == string(toolchain.Wasm) }
 
 // Sort orders rows by benchmark, baseline first, native series, then the rest by name.
 func Sort(rows []Row) {
@@ -93,7 +67,7 @@ func WasmFaster(rows []Row) []string {
 			if r.Benchmark != b || r.SteadyNS <= 0 {
 				continue
 			}
-			if r.isWasm() {
+			if isWasm(r) {
 				wasm = min(wasm, r.SteadyNS)
 			} else if strings.HasPrefix(r.Series, "native:") {
 				native = min(native, r.SteadyNS)
@@ -165,18 +139,18 @@ func finding(r, base, proxy Row) string {
 	}
 	instrRatio := math.NaN()
 	switch {
-	case r.instructions() && base.instructions():
+	case r.Instructions() && base.Instructions():
 		instrRatio = float64(r.JobInstructions) / float64(base.JobInstructions)
 		parts = append(parts, fmt.Sprintf("%.2f× the instructions per job", instrRatio))
-	case proxy.instructions() && base.instructions():
+	case proxy.Instructions() && base.Instructions():
 		instrRatio = float64(proxy.JobInstructions) / float64(base.JobInstructions)
 		parts = append(parts, fmt.Sprintf("%.2f× the instructions per job (counted on %s, the same compiler in-process)", instrRatio, proxy.Series))
 	}
 	faultRatio := math.NaN()
-	if r.counters() && base.counters() {
+	if r.Counters() && base.Counters() {
 		faultRatio = (r.FaultsPerJob + 1) / (base.FaultsPerJob + 1) // +1: a job with no faults is not a division by zero
 		parts = append(parts, fmt.Sprintf("%.0f vs %.0f page faults per job", r.FaultsPerJob, base.FaultsPerJob))
-		parts = append(parts, fmt.Sprintf("peak RSS %s vs %s", formatKB(r.MaxRSSKB), formatKB(base.MaxRSSKB)))
+		parts = append(parts, fmt.Sprintf("peak RSS %s vs %s", run.FormatKB(r.MaxRSSKB), run.FormatKB(base.MaxRSSKB)))
 	}
 	if len(parts) == 0 {
 		return "nothing to compare: " + orText(r.InstructionNote, "no measurements")
@@ -226,13 +200,6 @@ func cause(timeRatio, instrRatio, faultRatio float64) string {
 	}
 }
 
-func formatKB(kb int64) string {
-	if kb <= 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f MiB", float64(kb)/1024)
-}
-
 func orText(s, alt string) string {
 	if s == "" {
 		return alt
@@ -266,8 +233,8 @@ func Steady(rows []run.Sample) []Row {
 	var out []Row
 	for _, k := range order {
 		r := Row{Benchmark: k.benchmark, Series: k.series, JobInstructions: NotRecorded, OtherInstructions: NotRecorded}
-		r.steady(prolonged[k])
-		r.perJob(prolonged[k], totals[k])
+		steady(&r, prolonged[k])
+		perJob(&r, prolonged[k], totals[k])
 		out = append(out, r)
 	}
 	Sort(out)
@@ -276,7 +243,7 @@ func Steady(rows []run.Sample) []Row {
 
 // steady takes, per process, the iterations after warm-up and the median
 // over all processes' steady iterations.
-func (r *Row) steady(byRep map[int32][]run.Sample) {
+func steady(r *Row, byRep map[int32][]run.Sample) {
 	var times []float64
 	for _, rep := range slices.Sorted(maps.Keys(byRep)) {
 		its := slices.Clone(byRep[rep])
@@ -310,7 +277,7 @@ func (r *Row) steady(byRep map[int32][]run.Sample) {
 // A process's counters cover start-up too, so when the run has one-job
 // processes of the same series (the total experiment) their faults are
 // subtracted: (prolonged − total) / (iterations − 1) is what one more job costs.
-func (r *Row) perJob(byRep map[int32][]run.Sample, totals []run.Sample) {
+func perJob(r *Row, byRep map[int32][]run.Sample, totals []run.Sample) {
 	r.FaultsPerJob, r.MaxRSSKB = NotRecorded, NotRecorded
 	var faults, rss []float64
 	iterations := 0

@@ -1,10 +1,12 @@
 package kernels
 
+import "github.com/rtwasm/rtwasm/run"
+
 // Apps is the category of rtwasm's own application benchmarks: tasks an edge
 // node really runs, written against the same harness as the PolyBench
 // kernels. Their reference dumps come from the native glibc build (there is
 // no upstream harness to compare with), and every runtime must match them.
-const Apps = "apps"
+const Apps = run.CategoryApps
 
 // No multi-threaded CNN variant: it needs wasi-threads (wasi_thread_spawn
 // over a shared memory), and nothing here has it end to end — Debian's

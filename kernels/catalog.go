@@ -2,8 +2,9 @@
 // (C sources written from the behavioural specification) and the apps
 // category of edge workloads, plus the catalogue that the build, the runner
 // and the report all read. Adding a kernel means adding its C file under src/
-// and one Kernel entry in the file of its category. It imports no other
-// rtwasm package: everything else imports it.
+// and one Kernel entry in the file of its category. It imports only run, whose
+// record owns the dataset names and the apps category; everything else that
+// builds or runs kernels imports it.
 package kernels
 
 import (
@@ -14,43 +15,31 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/run"
 )
 
 //go:embed src/*.c src/*.h
 var sources embed.FS
 
-// Dataset is a PolyBench problem size, chosen at compile time.
-type Dataset string
+// Dataset is a PolyBench problem size, chosen at compile time; the run
+// record owns the names (run.Dataset), the catalogue sizes kernels by them.
+type Dataset = run.Dataset
 
 // The five dataset sizes, smallest first.
 const (
-	Mini       Dataset = "MINI"
-	Small      Dataset = "SMALL"
-	Medium     Dataset = "MEDIUM"
-	Large      Dataset = "LARGE"
-	ExtraLarge Dataset = "EXTRALARGE"
+	Mini       = run.Mini
+	Small      = run.Small
+	Medium     = run.Medium
+	Large      = run.Large
+	ExtraLarge = run.ExtraLarge
 )
 
 // Datasets lists every size in ascending order.
-var Datasets = []Dataset{Mini, Small, Medium, Large, ExtraLarge}
+var Datasets = run.Datasets
 
 // ParseDataset accepts a dataset name in any case.
-func ParseDataset(name string) (Dataset, error) {
-	for _, d := range Datasets {
-		if strings.EqualFold(name, string(d)) {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("unknown dataset %q; valid: %s", name, joinDatasets())
-}
-
-func joinDatasets() string {
-	names := make([]string, len(Datasets))
-	for i, d := range Datasets {
-		names[i] = string(d)
-	}
-	return strings.Join(names, ", ")
-}
+func ParseDataset(name string) (Dataset, error) { return run.ParseDataset(name) }
 
 // Sizes holds one parameter vector per dataset, in Datasets order.
 type Sizes [5][]int

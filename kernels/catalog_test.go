@@ -1,8 +1,11 @@
 package kernels
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rtwasm/rtwasm/run"
 )
 
 func TestCatalogIsComplete(t *testing.T) {
@@ -63,4 +66,18 @@ func keys(m map[string][]byte) []string {
 		list = append(list, k)
 	}
 	return list
+}
+
+// run.AppKernels names the apps for the report, which must not import the
+// catalogue: it must list exactly the catalogue's apps, in its order.
+func TestAppKernelsMatchCatalogue(t *testing.T) {
+	var apps []string
+	for _, k := range All() {
+		if k.Category == Apps {
+			apps = append(apps, k.Name)
+		}
+	}
+	if !slices.Equal(apps, run.AppKernels) {
+		t.Errorf("run.AppKernels = %v, the catalogue's apps are %v", run.AppKernels, apps)
+	}
 }

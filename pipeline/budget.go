@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
+	"github.com/rtwasm/rtwasm/stats"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -79,7 +81,7 @@ type calibrationStage struct {
 func calibrationStages(candidates []string) []calibrationStage {
 	var short, long []string
 	for _, k := range candidates {
-		if slices.Contains(claimsLong, k) {
+		if slices.Contains(paper.LongKernels, k) {
 			long = append(long, k)
 		} else {
 			short = append(short, k)
@@ -132,7 +134,7 @@ func calibrateShort(ctx context.Context, o run.Options, b *Builds, log io.Writer
 		probe.PerExperiment = map[string]run.ExperimentCells{
 			run.Startup:   {Benchmarks: s.kernels[:1], Reps: 1},
 			run.Total:     {Benchmarks: s.kernels, Reps: 1, Series: []string{seriesNativeRef}},
-			run.Prolonged: {Benchmarks: cheapest(s.kernels, 2), Reps: 1, Series: claimsSeries},
+			run.Prolonged: {Benchmarks: cheapest(s.kernels, 2), Reps: 1, Series: paper.Series},
 		}
 		if _, err := Calibrate(ctx, probe, sb, []string{run.Startup, run.Total}, log); err != nil {
 			return err
@@ -217,7 +219,7 @@ func scaleToDataset(h *history, o run.Options) map[string]float64 {
 		var sizes, jobs []float64
 		for _, d := range shortDatasets {
 			if v := h.job[jobKey{seriesNativeRef, string(d), k}]; len(v) > 0 {
-				sizes, jobs = append(sizes, problemSize(kernel, d)), append(jobs, medianOf(v))
+				sizes, jobs = append(sizes, problemSize(kernel, d)), append(jobs, stats.Median(v))
 			}
 		}
 		if len(jobs) == 0 {
@@ -264,7 +266,7 @@ func underTrialCap(o run.Options, h history) (keep []string, iterations int, cut
 	iterations = o.Iterations
 	for _, k := range candidates(o) {
 		slowest := 0.0
-		for _, s := range claimsSeries {
+		for _, s := range paper.Series {
 			job, _ := h.jobCost(s, string(o.Dataset), k)
 			fixed, _ := h.fixedCost(s)
 			slowest = max(slowest, job+fixed/2)
@@ -343,7 +345,7 @@ func fitRound(templates map[string]trial, reps, next map[string]int, pace time.D
 // verdictCell reports whether the verdict's claims compare the cell's
 // series (start-up claims compare every series).
 func verdictCell(c trial) bool {
-	return c.exp == run.Startup || slices.Contains(claimsSeries, run.Series(c.rt.ID(), c.rt.ColdStart()))
+	return c.exp == run.Startup || slices.Contains(paper.Series, run.Series(c.rt.ID(), c.rt.ColdStart()))
 }
 
 // keepOrder is the items of list that keep holds, in list's order, plus
@@ -351,7 +353,7 @@ func verdictCell(c trial) bool {
 func keepOrder(list, keep []string) []string {
 	var out []string
 	for _, k := range list {
-		if slices.Contains(keep, k) || !slices.Contains(slices.Concat(claimsShort, claimsLong), k) {
+		if slices.Contains(keep, k) || !slices.Contains(slices.Concat(paper.ShortKernels, paper.LongKernels), k) {
 			out = append(out, k)
 		}
 	}
@@ -376,7 +378,7 @@ func fittedExponents(h history, o run.Options) []float64 {
 		kernel, err := kernels.Lookup(k)
 		lo, hi := h.job[jobKey{seriesNativeRef, string(shortDatasets[0]), k}], h.job[jobKey{seriesNativeRef, string(shortDatasets[1]), k}]
 		if err == nil && len(lo) > 0 && len(hi) > 0 {
-			out = append(out, fitExponent(problemSize(kernel, shortDatasets[0]), medianOf(lo), problemSize(kernel, shortDatasets[1]), medianOf(hi)))
+			out = append(out, fitExponent(problemSize(kernel, shortDatasets[0]), stats.Median(lo), problemSize(kernel, shortDatasets[1]), stats.Median(hi)))
 		}
 	}
 	return out

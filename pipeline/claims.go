@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/runtimes"
 )
@@ -25,18 +26,6 @@ const ProfileClaims = "claims"
 
 // DefaultBudget is the claims profile's budget on a 2-core host.
 const DefaultBudget = 90 * time.Minute
-
-// Candidate kernels, cheapest first: O(N²) kernels that stay below 1 s at
-// LARGE, and O(N³) or stencil kernels that pass it (the paper's Fig. 3 ones
-// first; floyd-warshall, its third, takes minutes natively at LARGE).
-var (
-	claimsShort = []string{"atax", "gesummv", "mvt", "bicg", "trisolv", "durbin"}
-	claimsLong  = []string{"gemm", "jacobi-2d", "2mm", "syrk", "lu"}
-)
-
-// claimsSeries are the series the total and prolonged claims compare.
-var claimsSeries = []string{"wamr:fast-jit", "wamr:multi-tier", "wamr:llvm-jit", "wasmtime-cli:cranelift",
-	"wasmtime:cranelift", "docker:engine", "native:glibc"}
 
 const (
 	startupShare  = 0.35 // of the budget, at most, for start-up
@@ -84,7 +73,7 @@ func cheapest(list []string, n int) []string { return list[:min(n, len(list))] }
 // candidates are the claims kernels among the selected ones.
 func candidates(o run.Options) []string {
 	var list []string
-	for _, k := range slices.Concat(claimsShort, claimsLong) {
+	for _, k := range slices.Concat(paper.ShortKernels, paper.LongKernels) {
 		if slices.Contains(o.Benchmarks, k) {
 			list = append(list, k)
 		}
@@ -143,7 +132,7 @@ func fitCells(ctx context.Context, o run.Options, b *Builds, exps []string, h hi
 	if len(kernels) == 0 {
 		for _, exp := range []string{run.Total, run.Prolonged} {
 			// Nothing fits: no kernels (an empty, non-nil list), and said so.
-			f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: []string{}, Series: claimsSeries}
+			f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: []string{}, Series: paper.Series}
 		}
 		return f
 	}
@@ -175,7 +164,7 @@ func setWork(f *run.Options, exps, kernels []string, r int) {
 		if exp == run.Prolonged {
 			reps = min(f.ProlongedReps, max(1, r/5))
 		}
-		f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: kernels, Reps: reps, Series: claimsSeries}
+		f.PerExperiment[exp] = run.ExperimentCells{Benchmarks: kernels, Reps: reps, Series: paper.Series}
 	}
 }
 
@@ -195,9 +184,9 @@ func splitAtSecond(o run.Options, h history) (short, long []string) {
 		// native speed or slower, so a native job near 1 s may land on either.
 		job, ok := h.jobCost(seriesNativeRef, string(o.Dataset), k)
 		switch {
-		case !ok && slices.Contains(claimsLong, k), ok && job >= 2:
+		case !ok && slices.Contains(paper.LongKernels, k), ok && job >= paper.LongCutS:
 			long = append(long, k)
-		case !ok || job < 0.5:
+		case !ok || job < paper.ShortCutS:
 			short = append(short, k)
 		}
 	}
@@ -255,17 +244,17 @@ type Remeasure struct {
 // ClaimRemeasures lists a Remeasure for every claim of the verdict.
 func ClaimRemeasures() []Remeasure {
 	startup := []string{run.Startup}
-	one, pair := claimsShort[:1], []string{claimsShort[0], claimsLong[0]}
+	one, pair := paper.ShortKernels[:1], []string{paper.ShortKernels[0], paper.LongKernels[0]}
 	return []Remeasure{
-		{"startup-independent", pair, claimsSeries, startup},
-		{"fast-jits-start-first", one, claimsSeries, startup},
-		{"wasmtime-next", one, claimsSeries, startup},
-		{"llvm-jit-slower-start", one, claimsSeries, startup},
-		{"short-llvm-container-worst", claimsShort[:2], claimsSeries, run.AllExperiments},
-		{"long-llvm-container-win", claimsLong[:2], claimsSeries, run.AllExperiments},
-		{"prolonged-winners", pair, claimsSeries, run.AllExperiments},
-		{"wasm-faster-than-native", pair, claimsSeries, run.AllExperiments},
-		{"binary-size", one, []string{"docker:engine", "wasmtime:cranelift"}, startup},
+		{paper.StartupIndependent, pair, paper.Series, startup},
+		{paper.FastJITsStartFirst, one, paper.Series, startup},
+		{paper.WasmtimeNext, one, paper.Series, startup},
+		{paper.LLVMSlowerStart, one, paper.Series, startup},
+		{paper.ShortWorst, paper.ShortKernels[:2], paper.Series, run.AllExperiments},
+		{paper.LongWin, paper.LongKernels[:2], paper.Series, run.AllExperiments},
+		{paper.ProlongedWinners, pair, paper.Series, run.AllExperiments},
+		{paper.WasmFasterNative, pair, paper.Series, run.AllExperiments},
+		{paper.BinarySize, one, []string{paper.Container, paper.WasmtimeEmbedded}, startup},
 	}
 }
 

@@ -12,7 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // Plan before you run: how many trials and samples the options ask for per
@@ -195,7 +197,7 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 			// The median job, not the mean: a tiered runtime's first jobs
 			// (interpreter, before the optimized code is ready) are not
 			// what the rest of a long process costs.
-			job := medianOf(t.jobs)
+			job := stats.Median(t.jobs)
 			k := jobKey{t.series, t.dataset, t.benchmark}
 			if t.total {
 				totalJobs[k] = append(totalJobs[k], job)
@@ -213,16 +215,6 @@ func (h *history) add(m run.Manifest, rows []run.Sample) {
 	}
 }
 
-// medianOf is robust to the trials of a run disturbed by other load on
-// the host, which the mean is not.
-func medianOf(v []float64) float64 {
-	s := slices.Sorted(slices.Values(v))
-	if n := len(s); n%2 == 0 {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-	return s[len(s)/2]
-}
-
 func meanOf(v []float64) float64 {
 	s := 0.0
 	for _, x := range v {
@@ -234,7 +226,7 @@ func meanOf(v []float64) float64 {
 // fixedCost is a series' per-trial cost outside kernel work.
 func (h history) fixedCost(series string) (float64, bool) {
 	if v := h.fixed[series]; len(v) > 0 {
-		return medianOf(v), true
+		return stats.Median(v), true // robust to trials disturbed by other load, which the mean is not
 	}
 	var all []float64
 	for _, v := range h.fixed {
@@ -250,7 +242,7 @@ func (h history) fixedCost(series string) (float64, bool) {
 // by the series' observed speed relative to native:glibc.
 func (h history) jobCost(series, dataset, benchmark string) (float64, bool) {
 	if v := h.job[jobKey{series, dataset, benchmark}]; len(v) > 0 {
-		return medianOf(v), true
+		return stats.Median(v), true
 	}
 	ref := h.job[jobKey{seriesNativeRef, dataset, benchmark}]
 	if len(ref) == 0 {
@@ -264,7 +256,8 @@ func (h history) jobCost(series, dataset, benchmark string) (float64, bool) {
 	return meanOf(ref) * h.speed(series), false
 }
 
-const seriesNativeRef = "native:glibc"
+// seriesNativeRef is the series every speed is relative to: the paper's native build.
+const seriesNativeRef = paper.Native
 
 // speed is a series' median job time relative to native:glibc over the
 // kernels both ran; 1 when unknown.
@@ -297,7 +290,7 @@ func (h history) speedOver(series, dataset string) float64 {
 	if len(ratios) == 0 {
 		return 0
 	}
-	return medianOf(ratios)
+	return stats.Median(ratios)
 }
 
 // trialCost estimates one trial's wall time; known says whether history

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rtwasm/rtwasm/harness"
 	"github.com/rtwasm/rtwasm/runtimes"
+	"github.com/rtwasm/rtwasm/stats"
 	"github.com/rtwasm/rtwasm/toolchain"
 )
 
@@ -64,10 +65,10 @@ func BenchmarkWAMRStartup(b *testing.B) {
 		}
 	}
 	for name, v := range ns {
-		b.ReportMetric(medianOf(v)/1e6, name+"-ms")
+		b.ReportMetric(stats.Median(v)/1e6, name+"-ms")
 	}
-	b.ReportMetric((medianOf(ns["libllvm"])-medianOf(ns["static"]))/1e6, "libllvm-penalty-ms")
-	b.ReportMetric(medianOf(ns["static"])/medianOf(ns["interp"]), "static/interp")
+	b.ReportMetric((stats.Median(ns["libllvm"])-stats.Median(ns["static"]))/1e6, "libllvm-penalty-ms")
+	b.ReportMetric(stats.Median(ns["static"])/stats.Median(ns["interp"]), "static/interp")
 }
 
 type testWriter struct{ tb testing.TB }

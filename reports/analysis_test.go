@@ -127,7 +127,7 @@ func TestPairwiseFromFixture(t *testing.T) {
 		}
 		x := cellValues(r.rows, run.Startup, "jacobi-2d", "native:glibc", startup)
 		y := cellValues(r.rows, run.Startup, "jacobi-2d", embeddedSeries, startup)
-		ratio := median(x) / median(y)
+		ratio := stats.Median(x) / stats.Median(y)
 		if got := parse(t, row["ratio"]); !near(got, ratio, 1e-3) {
 			t.Errorf("ratio %v, want %v", got, ratio)
 		}
@@ -242,7 +242,7 @@ func TestBreakEvenFromFixture(t *testing.T) {
 				steady = append(steady, jobs[max(1, c.Steady):]...)
 			}
 			if len(startup) > 0 {
-				lines[series] = line{median(startup) + median(first), median(steady)}
+				lines[series] = line{stats.Median(startup) + stats.Median(first), stats.Median(steady)}
 			}
 		}
 		var want []string // "from:series" at every change of the fastest series

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
-	"github.com/rtwasm/rtwasm/toolchain"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 const headingApps = "Edge workloads (apps)"
@@ -17,7 +17,7 @@ const headingApps = "Edge workloads (apps)"
 func (r *runData) appBenchmarks() []string {
 	var apps []string
 	for _, s := range r.ok {
-		if s.Category == kernels.Apps {
+		if s.Category == run.CategoryApps {
 			apps = append(apps, s.Benchmark)
 		}
 	}
@@ -31,7 +31,7 @@ func (r *runData) appsSection() section {
 	c := section{ID: "apps", Heading: headingApps}
 	apps := r.appBenchmarks()
 	if len(apps) == 0 {
-		c.Empty = "No app of the apps category (" + strings.Join(appNames(), ", ") + ") was measured in this run."
+		c.Empty = "No app of the apps category (" + strings.Join(run.AppKernels, ", ") + ") was measured in this run."
 		return c
 	}
 	series := r.measuredSeries(run.Total)
@@ -40,7 +40,7 @@ func (r *runData) appsSection() section {
 	for _, id := range series {
 		row := []string{id}
 		for _, b := range apps {
-			row = append(row, formatTime(median(positive(r.values(totalMetric, b, id)))))
+			row = append(row, formatTime(stats.Median(positive(r.values(totalMetric, b, id)))))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -66,13 +66,13 @@ func (r *runData) appsSection() section {
 // native:glibc's, among fresh-process series: an embedded series' total
 // leaves out the process start native pays.
 func (r *runData) appLine(b string, series []string) string {
-	nativeMS := median(positive(r.values(totalMetric, b, "native:glibc")))
+	nativeMS := stats.Median(positive(r.values(totalMetric, b, paper.Native)))
 	best, bestMS := "", math.Inf(1)
 	for _, id := range series {
-		if cell := r.samples(run.Total, b, id); len(cell) == 0 || cell[0].Target != string(toolchain.Wasm) || cell[0].ColdStart != run.ColdProcess {
+		if cell := r.samples(run.Total, b, id); len(cell) == 0 || cell[0].Target != run.TargetWasm || cell[0].ColdStart != run.ColdProcess {
 			continue
 		}
-		if ms := median(positive(r.values(totalMetric, b, id))); ms < bestMS {
+		if ms := stats.Median(positive(r.values(totalMetric, b, id))); ms < bestMS {
 			best, bestMS = id, ms
 		}
 	}
@@ -80,15 +80,4 @@ func (r *runData) appLine(b string, series []string) string {
 		return ""
 	}
 	return fmt.Sprintf("%s: the fastest WebAssembly series in a fresh process, %s, at %.2f× native:glibc's total.", b, best, bestMS/nativeMS)
-}
-
-// appNames lists the catalogue's apps.
-func appNames() []string {
-	var names []string
-	for _, k := range kernels.All() {
-		if k.Category == kernels.Apps {
-			names = append(names, k.Name)
-		}
-	}
-	return names
 }

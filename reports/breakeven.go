@@ -164,7 +164,7 @@ func (r *runData) costModel(benchmark, series string, st steadyState) (costModel
 			}
 		}
 		if len(c.startup) > 0 {
-			c.StartupMS = median(c.startup)
+			c.StartupMS = stats.Median(c.startup)
 			break
 		}
 	}
@@ -179,7 +179,7 @@ func (r *runData) costModel(benchmark, series string, st steadyState) (costModel
 	if len(c.steady) == 0 {
 		c.steady = c.first
 	}
-	c.FirstMS, c.SteadyMS = median(c.first), median(c.steady)
+	c.FirstMS, c.SteadyMS = stats.Median(c.first), stats.Median(c.steady)
 	return c, !math.IsNaN(c.StartupMS) && !math.IsNaN(c.FirstMS)
 }
 

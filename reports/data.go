@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/rtwasm/rtwasm/run"
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // runData is a run's manifest and samples, split by status and put in a stable
@@ -216,7 +217,7 @@ func (r *runData) trend(benchmark, series string) []float64 {
 	}
 	medians := make([]float64, last)
 	for i := range medians {
-		medians[i] = median(byIteration[int32(i+1)])
+		medians[i] = stats.Median(byIteration[int32(i+1)])
 	}
 	return medians
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
+
+	"github.com/rtwasm/rtwasm/paper"
 )
 
 // ClaimEvidence names, per claim of the verdict (its claim_id in
@@ -14,15 +16,15 @@ import (
 // its row to these; a test holds the map to the verdict's claims and to the
 // files a render writes.
 var ClaimEvidence = map[string][]string{
-	"startup-independent":        {"report/figures/fig1_startup", "report/summary.csv"},
-	"fast-jits-start-first":      {"report/figures/fig1_paper", "report/figures/fig1_startup", "report/summary.csv"},
-	"wasmtime-next":              {"report/figures/fig1_paper", "report/figures/fig1_startup", "report/summary.csv"},
-	"llvm-jit-slower-start":      {"report/figures/fig1_paper", "report/summary.csv"},
-	"short-llvm-container-worst": {"report/figures/fig2_paper", "report/figures/fig2_total", "report/pairwise.csv"},
-	"long-llvm-container-win":    {"report/figures/fig2_paper", "report/figures/fig2_total", "report/pairwise.csv"},
-	"prolonged-winners":          {"report/figures/fig3_paper", "report/figures/fig3_prolonged", "report/summary.csv"},
-	"wasm-faster-than-native":    {"report/figures/fig3_paper", "report/figures/fig3_prolonged_all", "report/breakeven.csv"},
-	"binary-size":                {"report/verdict.csv", "manifest.json"}, // the manifest's artifacts: bytes per kernel binary
+	paper.StartupIndependent: {"report/figures/fig1_startup", "report/summary.csv"},
+	paper.FastJITsStartFirst: {"report/figures/fig1_paper", "report/figures/fig1_startup", "report/summary.csv"},
+	paper.WasmtimeNext:       {"report/figures/fig1_paper", "report/figures/fig1_startup", "report/summary.csv"},
+	paper.LLVMSlowerStart:    {"report/figures/fig1_paper", "report/summary.csv"},
+	paper.ShortWorst:         {"report/figures/fig2_paper", "report/figures/fig2_total", "report/pairwise.csv"},
+	paper.LongWin:            {"report/figures/fig2_paper", "report/figures/fig2_total", "report/pairwise.csv"},
+	paper.ProlongedWinners:   {"report/figures/fig3_paper", "report/figures/fig3_prolonged", "report/summary.csv"},
+	paper.WasmFasterNative:   {"report/figures/fig3_paper", "report/figures/fig3_prolonged_all", "report/breakeven.csv"},
+	paper.BinarySize:         {"report/verdict.csv", "manifest.json"}, // the manifest's artifacts: bytes per kernel binary
 }
 
 // FigureFormats are the files each figure is written as.

@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/host"
-	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
-	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // The synthetic fixture: three benchmarks; five series that ran, one of
@@ -116,10 +114,10 @@ func fixtureManifest(opt fixtureOptions) run.Manifest {
 		RunID: "20240305-100000-fixture", Project: "0123456789abcdef", Started: fixtureStarted, Finished: fixtureFinished,
 		Experiments: opt.experiments,
 		Options: run.Options{Profile: "smoke", Benchmarks: fixtureBenchmarks, Runtimes: ids, ColdStarts: []string{"process", "embedded"},
-			Dataset: kernels.Mini, Reps: fixtureReps, ProlongedReps: fixtureProlongedReps, Iterations: fixtureIterations,
+			Dataset: run.Mini, Reps: fixtureReps, ProlongedReps: fixtureProlongedReps, Iterations: fixtureIterations,
 			Timeout: 2 * time.Minute, Seed: 42},
 		HostStart: start, HostEnd: end,
-		Compilers: []toolchain.Provenance{
+		Compilers: []run.Provenance{
 			{Target: "wasm32-wasi", Name: "wasi-sdk-21", Path: "/opt/wasi-sdk/bin/clang", Version: "clang version 17.0.6",
 				Flags: []string{"-O3"}, Source: "downloaded from github.com/WebAssembly/wasi-sdk releases"},
 			{Target: "native-glibc", Name: "cc", Path: "/usr/bin/cc", Version: "gcc (Debian 12.2.0-14) 12.2.0",

@@ -170,7 +170,7 @@ func (r *runData) compareHosts() []hostComparison {
 							continue
 						}
 						d, p := stats.KS(x, y)
-						out = append(out, hostComparison{m.title(), b, id, a, bh, len(x), len(y), median(x), median(y), d, p})
+						out = append(out, hostComparison{m.title(), b, id, a, bh, len(x), len(y), stats.Median(x), stats.Median(y), d, p})
 					}
 				}
 			}
@@ -241,9 +241,9 @@ func (r *runData) hostSpeeds() []hostSpeed {
 				if len(byHost) < 2 {
 					continue
 				}
-				cell := median(all)
+				cell := stats.Median(all)
 				for h, v := range byHost {
-					logs[h] = append(logs[h], math.Log(median(v)/cell))
+					logs[h] = append(logs[h], math.Log(stats.Median(v)/cell))
 				}
 			}
 		}

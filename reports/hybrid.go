@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -60,7 +61,7 @@ func ratioCI(a, b []float64) ci {
 }
 
 // MultiTier is the WAMR series the hybrid is judged against.
-const MultiTier = "wamr:multi-tier"
+const MultiTier = paper.MultiTier
 
 // MultiTierJob1Ratio is the hybrid's job 1 over WAMR multi-tier's.
 func (h HybridRatio) MultiTierJob1Ratio() float64 { return h.Job1MS / h.MultiTierJob1MS }
@@ -138,13 +139,13 @@ func addFigures(p *perSeries, s run.Sample) {
 
 func hybridRatio(bench, hybrid string, series map[string]*perSeries) HybridRatio {
 	own := series[hybrid]
-	h := HybridRatio{Benchmark: bench, Hybrid: hybrid, Job1MS: median(own.job1), SteadyMS: median(own.steady),
-		Switch: median(own.switched), CraneliftSteadyMS: math.NaN(), MultiTierJob1MS: math.NaN(), MultiTierSteadyMS: math.NaN(),
+	h := HybridRatio{Benchmark: bench, Hybrid: hybrid, Job1MS: stats.Median(own.job1), SteadyMS: stats.Median(own.steady),
+		Switch: stats.Median(own.switched), CraneliftSteadyMS: math.NaN(), MultiTierJob1MS: math.NaN(), MultiTierSteadyMS: math.NaN(),
 		MultiTierJob1CI: ci{math.NaN(), math.NaN()}, MultiTierSteadyCI: ci{math.NaN(), math.NaN()}}
 	h.FastStart, _ = lowest(series, func(p *perSeries) []float64 { return p.startup })
 	h.FastStartJob1MS = math.NaN()
 	if fast, ok := series[h.FastStart]; ok {
-		h.FastStartJob1MS = median(fast.job1)
+		h.FastStartJob1MS = stats.Median(fast.job1)
 	}
 	h.BestJob1, h.BestJob1MS = lowest(series, func(p *perSeries) []float64 { return p.job1 })
 	h.BestSteady, h.BestSteadyMS = lowest(series, func(p *perSeries) []float64 { return p.steady })
@@ -153,7 +154,7 @@ func hybridRatio(bench, hybrid string, series map[string]*perSeries) HybridRatio
 	}
 	steadyRef := series[h.BestSteady]
 	if c, ok := series["wasmtime:cranelift"]; ok && len(c.steady) > 0 {
-		h.CraneliftSteadyMS, steadyRef = median(c.steady), c
+		h.CraneliftSteadyMS, steadyRef = stats.Median(c.steady), c
 	}
 	h.Job1CI, h.SteadyCI = ci{math.NaN(), math.NaN()}, ci{math.NaN(), math.NaN()}
 	if fast, ok := series[h.FastStart]; ok {
@@ -163,7 +164,7 @@ func hybridRatio(bench, hybrid string, series map[string]*perSeries) HybridRatio
 		h.SteadyCI = ratioCI(own.steady, steadyRef.steady)
 	}
 	if mt, ok := series[MultiTier]; ok && len(mt.job1) > 0 {
-		h.MultiTierJob1MS, h.MultiTierSteadyMS = median(mt.job1), median(mt.steady)
+		h.MultiTierJob1MS, h.MultiTierSteadyMS = stats.Median(mt.job1), stats.Median(mt.steady)
 		h.MultiTierJob1CI, h.MultiTierSteadyCI = ratioCI(own.job1, mt.job1), ratioCI(own.steady, mt.steady)
 	}
 	return h
@@ -177,7 +178,7 @@ func lowest(series map[string]*perSeries, figure func(*perSeries) []float64) (st
 		if strings.HasPrefix(name, "hybrid:") || len(values) == 0 {
 			continue
 		}
-		if m := median(values); m < bestValue {
+		if m := stats.Median(values); m < bestValue {
 			best, bestValue = name, m
 		}
 	}

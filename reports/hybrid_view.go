@@ -10,12 +10,13 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/stats"
 )
 
 // hybridFigureSeries are the series the hybrid figure draws besides the
 // hybrids and each kernel's fastest-start runtime: the references of issue 25.
-var hybridFigureSeries = []string{"wasmtime:cranelift", MultiTier, "wamr:fast-jit"}
+var hybridFigureSeries = []string{paper.WasmtimeEmbedded, MultiTier, paper.FastJIT}
 
 // hybridSection compares each hybrid with the fastest-start runtime,
 // Cranelift and WAMR multi-tier per kernel (process model), in a table and
@@ -109,7 +110,7 @@ func hybridFigureAxes(ratios []HybridRatio, data map[string]map[string]*perSerie
 // the ratio of medians to a constant 1.
 func medianCI(values []float64) (m, low, high float64) {
 	low, high = stats.RatioCI(values, []float64{1}, hybridCILevel, hybridCIResamples, hybridCISeed)
-	return median(values), low, high
+	return stats.Median(values), low, high
 }
 
 // hybridRow is the hybrid table's row of one ratio.

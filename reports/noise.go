@@ -203,14 +203,6 @@ func (row noiseRow) fields() []string {
 		formatP(c.P), formatP(c.PHolm), c.Verdict.String(), formatRatio(row.Floor), formatRatio(margin(row.Floor))}
 }
 
-// formatPercent prints a fraction as a percentage, "–" for NaN.
-func formatPercent(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "–"
-	}
-	return strconv.FormatFloat(100*f, 'f', 1, 64) + " %"
-}
-
 // largestFloor is the largest floor over the benchmarks, NaN if none.
 func largestFloor(n stats.Noise) float64 {
 	largest := math.NaN()

@@ -10,6 +10,15 @@
 // stats; reports only chooses the samples and words the results. The
 // output depends only on the run directory — bootstraps use fixed seeds —
 // so rendering twice gives byte-identical files.
+//
+// Layout: sections.go holds the section order; each section is the file
+// named after its heading (fig1_startup.go, pairwise.go, realtime.go,
+// errors.go, verdict_*.go …), its drawing in the *_view.go beside it;
+// format.go holds the shared number formats and outputs.go the one writer
+// of a report's files, which the interference report reuses. The report
+// depends on the run record alone: it imports run, stats, host, paper and
+// internal/safefile of rtwasm, never toolchain, kernels, explain, the
+// runtimes or the engines (imports_test.go).
 package reports
 
 import (
@@ -63,12 +72,7 @@ func Render(runDir string) (outDir string, err error) {
 	if err != nil {
 		return "", err
 	}
-	for _, f := range pg.figures() {
-		if err := f.save(runDir, figDir, pdfDate(m)); err != nil {
-			return "", err
-		}
-	}
-	return outDir, writeFiles(runDir, ReportDir, pg, a)
+	return outDir, writeReport(runDir, ReportDir, pg, pdfDate(m), a.outputs())
 }
 
 // journalRows flattens a partial run's journal (empty if it has none) and
@@ -123,20 +127,9 @@ func (r *runData) analyse() analysis {
 		breakEven: r.breakEvens(steady, noise), noise: noise, verdicts: r.verdicts()}
 }
 
-// writeFiles writes the report's files into dir/sub (see safefile).
-func writeFiles(dir, sub string, pg page, a analysis) error {
-	html, err := renderHTML(pg)
-	if err != nil {
-		return err
-	}
-	md, err := renderMarkdown(pg)
-	if err != nil {
-		return err
-	}
-	files := []struct {
-		name string
-		data []byte
-	}{
+// outputs are the run report's files besides its page.
+func (a analysis) outputs() []output {
+	return []output{
 		{"verdict.csv", csvBytes(verdictHeader, a.verdicts, claimVerdict.fields)},
 		{"summary.csv", csvBytes(summaryHeader, a.summary, summaryRow.fields)},
 		{"summary.tex", summaryTeX(a.summary)},
@@ -144,15 +137,7 @@ func writeFiles(dir, sub string, pg page, a analysis) error {
 		{"realtime.csv", csvBytes(evtHeader, a.evt, evtResult.fields)},
 		{"noise.csv", csvBytes(noiseHeader, a.noise.rows(), noiseRow.fields)},
 		{"breakeven.csv", breakEvenCSV(a.breakEven)},
-		{"index.html", html},
-		{"report.md", md},
 	}
-	for _, f := range files {
-		if err := safefile.WriteFile(dir, filepath.Join(sub, f.name), f.data); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // csvBytes writes a header and one record per row. Writing to memory

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -95,7 +96,7 @@ func samplingTable(m run.Manifest) (table, bool) {
 	if len(short) == 0 {
 		return table{}, false
 	}
-	slices.SortStableFunc(short, func(a, b run.CellStop) int { return cmpFloat(b.HalfWidth, a.HalfWidth) })
+	slices.SortStableFunc(short, func(a, b run.CellStop) int { return cmp.Compare(b.HalfWidth, a.HalfWidth) })
 	t := table{Caption: fmt.Sprintf("Cells short of the ±%s precision target, widest first", formatPercent(m.Options.Precision)),
 		Header: []string{"Experiment", "Benchmark", "Series", "Repetitions", "CI half-width", "Stopped by"}}
 	const shown = 25

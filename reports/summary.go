@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/stats"
 )
 
 // summaryRow is one line of summary.csv.
@@ -12,7 +14,7 @@ type summaryRow struct {
 	Metric    metric
 	Benchmark string
 	Series    string
-	Stats     summary
+	Stats     stats.Summary
 }
 
 // summaryRows summarises every metric per benchmark × series that has ok
@@ -23,7 +25,7 @@ func (r *runData) summaryRows() []summaryRow {
 		for _, b := range r.measuredBenchmarks(m.Experiment) {
 			for _, series := range r.measuredSeries(m.Experiment) {
 				if v := r.values(m, b, series); len(v) > 0 {
-					rows = append(rows, summaryRow{m, b, series, summarize(v)})
+					rows = append(rows, summaryRow{m, b, series, stats.Describe(v)})
 				}
 			}
 		}
@@ -41,21 +43,6 @@ func (row summaryRow) fields() []string {
 	return []string{row.Metric.Experiment, row.Metric.Name, row.Benchmark, row.Series, strconv.Itoa(s.N),
 		formatMS(s.Median), formatMS(s.Mean), formatMS(s.CILow), formatMS(s.CIHigh), formatRatio(s.CV),
 		formatMS(s.Max), formatMS(s.P99), formatMS(s.P999)}
-}
-
-// formatMS prints milliseconds with 0.1 µs resolution; NaN is empty.
-func formatMS(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', 4, 64)
-}
-
-func formatRatio(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', 4, 64)
 }
 
 // summaryTeX renders the rows as a LaTeX tabular (booktabs-free, so it
@@ -84,7 +71,7 @@ func (m metric) title() string {
 }
 
 // ciText is the confidence interval as "[low, high]", or "–" when undefined.
-func ciText(s summary) string {
+func ciText(s stats.Summary) string {
 	if math.IsNaN(s.CILow) {
 		return "–"
 	}

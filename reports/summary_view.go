@@ -1,12 +1,9 @@
 package reports
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
-	"strings"
 )
 
 func summarySection(rows []summaryRow) section {
@@ -61,118 +58,4 @@ func metricTable(m metric, rows []summaryRow) (table, bool) {
 			ciText(s), formatRatio(s.CV), formatMS(s.Max), formatMS(s.P99), formatMS(s.P999)})
 	}
 	return t, len(t.Rows) > 0
-}
-
-const (
-	maxErrorRows  = 200
-	maxErrorRunes = 160
-)
-
-func (r *runData) errorsSection() section {
-	c := section{ID: "errors", Heading: headingErrors}
-	if len(r.errors) == 0 {
-		c.Empty = "No sample failed."
-		return c
-	}
-	c.Paragraphs = []string{fmt.Sprintf("%d sample(s) failed; they are left out of every figure and table.", len(r.errors))}
-	t := table{Caption: "Failed samples", Header: []string{"Benchmark", "Series", "Experiment", "Rep", "Iteration", "Exit", "Error"}}
-	for _, s := range r.errors[:min(len(r.errors), maxErrorRows)] {
-		t.Rows = append(t.Rows, []string{s.Benchmark, s.Series(), s.Experiment, strconv.Itoa(int(s.Rep)),
-			iterationText(s.Iteration), strconv.Itoa(int(s.ExitStatus)), truncate(s.Error, maxErrorRunes)})
-	}
-	if extra := len(r.errors) - maxErrorRows; extra > 0 {
-		t.Note = fmt.Sprintf("%d more failed samples are not shown; see samples.parquet.", extra)
-	}
-	c.Tables = []table{t}
-	return c
-}
-
-// iterationText is the prolonged iteration, or "–" for other experiments.
-func iterationText(i int32) string {
-	if i == 0 {
-		return "–"
-	}
-	return strconv.Itoa(int(i))
-}
-
-// truncate puts text on one line and cuts it to at most n runes.
-func truncate(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if runes := []rune(text); len(runes) > n {
-		return string(runes[:n-1]) + "…"
-	}
-	return text
-}
-
-// unavailability is why one series could not run, and where it was seen.
-type unavailability struct {
-	series, target string
-	reasons        []string
-	inManifest     bool
-	rows           int
-}
-
-func (r *runData) notMeasuredSection() section {
-	c := section{ID: "not-measured", Heading: headingNotMeasured}
-	list := r.unavailabilities()
-	if len(list) == 0 {
-		c.Empty = "Every series could run on this host."
-		return c
-	}
-	c.Paragraphs = []string{fmt.Sprintf("%d series could not run on this host, so they are missing from the figures and analyses.", len(list))}
-	t := table{Caption: "Unavailable series", Header: []string{"Series", "Target", "Reason", "Recorded in"}}
-	for _, u := range list {
-		t.Rows = append(t.Rows, []string{u.series, orDash(u.target), orDash(strings.Join(u.reasons, "; ")), u.source()})
-	}
-	c.Tables = []table{t}
-	return c
-}
-
-// unavailabilities merges the manifest's unavailable runtimes with the
-// unavailable sample rows, by series.
-func (r *runData) unavailabilities() []unavailability {
-	bySeries := map[string]*unavailability{}
-	get := func(series, target string) *unavailability {
-		if bySeries[series] == nil {
-			bySeries[series] = &unavailability{series: series, target: target}
-		}
-		return bySeries[series]
-	}
-	for _, rt := range r.manifest.Runtimes {
-		if !rt.Available {
-			u := get(infoSeries(rt), rt.Target)
-			u.inManifest = true
-			u.reasons = appendUnique(u.reasons, rt.Reason)
-		}
-	}
-	for _, s := range r.unavailable {
-		u := get(s.Series(), s.Target)
-		u.rows++
-		u.reasons = appendUnique(u.reasons, s.Error)
-	}
-	var list []unavailability
-	for _, u := range bySeries {
-		list = append(list, *u)
-	}
-	slices.SortFunc(list, func(a, b unavailability) int { return cmp.Compare(a.series, b.series) })
-	return list
-}
-
-func (u unavailability) source() string {
-	var where []string
-	if u.inManifest {
-		where = append(where, "manifest")
-	}
-	if u.rows > 0 {
-		where = append(where, fmt.Sprintf("%d sample row(s)", u.rows))
-	}
-	return strings.Join(where, ", ")
-}
-
-func appendUnique(list []string, s string) []string {
-	s = strings.TrimSpace(s)
-	if s == "" || slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
 }

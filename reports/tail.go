@@ -151,12 +151,12 @@ func (r *runData) tailCells() []tailCell {
 // analyseTail gates and fits values given in run order.
 func analyseTail(values []float64, seed uint64) tailCell {
 	c := tailCell{N: len(values), Max: slices.Max(values), P99: stats.Quantile(values, tailQuantile),
-		P999: stats.Quantile(values, 0.999), Median: stats.Quantile(values, 0.5), Block: blockSize(len(values)), values: values}
-	c.maxima = blockMaxima(values, c.Block)
-	c.RawLBP = stats.LjungBox(values, stats.LagsFor(c.N))
+		P999: stats.Quantile(values, 0.999), Median: stats.Quantile(values, 0.5), Block: stats.BlockSize(len(values), evtMinBlock), values: values}
+	c.maxima = stats.BlockMaxima(values, c.Block)
+	check := stats.CheckIID(values, evtAlpha)
+	c.RawLBP, c.KSP = check.LjungBoxP, check.KSP
 	c.MaximaLBP = stats.LjungBox(c.maxima, stats.LagsFor(len(c.maxima)))
-	c.KSP = stats.TwoHalfKS(values)
-	c.Gates = failedGates(c)
+	c.Gates = iidFailures(check)
 	if len(c.Gates) > 0 {
 		c.Status = "not fitted: fails " + strings.Join(c.Gates, " and ") + "; observed max only"
 		c.CVStatus = "not fitted (gates)"
@@ -180,18 +180,6 @@ func analyseTail(values []float64, seed uint64) tailCell {
 		c.Budget = append(c.Budget, interval{v, lo, hi})
 	}
 	return c
-}
-
-// failedGates names the MBPTA gates the samples fail, with their p-values.
-func failedGates(c tailCell) []string {
-	var failed []string
-	if !(c.RawLBP >= evtAlpha) {
-		failed = append(failed, fmt.Sprintf("independence (Ljung–Box, %d lags, p = %s)", stats.LagsFor(c.N), formatP(c.RawLBP)))
-	}
-	if !(c.KSP >= evtAlpha) {
-		failed = append(failed, "identical distribution (two-half KS p = "+formatP(c.KSP)+")")
-	}
-	return failed
 }
 
 func cvStatus(f stats.CVFit) string {

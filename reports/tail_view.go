@@ -161,13 +161,6 @@ func formatInterval(v interval) string {
 	return fmt.Sprintf("%s [%s, %s]", formatMS(v.V), formatMS(v.Low), formatMS(v.High))
 }
 
-func formatRatioCI(v interval) string {
-	if math.IsNaN(v.V) {
-		return "–"
-	}
-	return fmt.Sprintf("%s [%s, %s]", formatRatio(v.V), orDash(formatRatio(v.Low)), orDash(formatRatio(v.High)))
-}
-
 func ratioTable(list []tailRatio) table {
 	t := table{Caption: "Interference: tail under stress ÷ tail without, same cell (95% bootstrap CI)",
 		Header: []string{"Metric", "Benchmark", "Series", "Stress", "p99 none", "p99 stressed", "p99 ratio", "budget 1e-6 ratio"}}
@@ -329,27 +322,12 @@ func RenderInterference(baseDir, otherDir string) (string, error) {
 	if err := safefile.RemoveAll(baseDir, rel); err != nil {
 		return "", err
 	}
-	for _, f := range pg.figures() {
-		if err := f.save(baseDir, filepath.Join(rel, FiguresDir), pdfDate(m)); err != nil {
-			return "", err
-		}
+	outputs := []output{
+		{"tail.csv", csvBytes(tailHeader, cells, tailCell.fields)},
+		{"interference.csv", csvBytes(ratioHeader, ratios, tailRatio.fields)},
 	}
-	html, err := renderHTML(pg)
-	if err != nil {
+	if err := writeReport(baseDir, rel, pg, pdfDate(m), outputs); err != nil {
 		return "", err
-	}
-	md, err := renderMarkdown(pg)
-	if err != nil {
-		return "", err
-	}
-	for name, data := range map[string][]byte{
-		"index.html": html, "report.md": md,
-		"tail.csv":         csvBytes(tailHeader, cells, tailCell.fields),
-		"interference.csv": csvBytes(ratioHeader, ratios, tailRatio.fields),
-	} {
-		if err := safefile.WriteFile(baseDir, filepath.Join(rel, name), data); err != nil {
-			return "", err
-		}
 	}
 	return out, nil
 }

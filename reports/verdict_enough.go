@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -73,25 +73,21 @@ func ceilShare(total int) int {
 	return n
 }
 
-// paperDataset is the dataset the paper's claims are about.
-const paperDataset = kernels.Large
-
 // conditioned qualifies claims judged under conditions other than the
 // paper's: a claim about LARGE judged at another dataset that did not hold
 // says it was judged there, not that the paper is wrong; WAMR multi-tier
 // compiling in the background on one pinned CPU is named.
 func (r *runData) conditioned(list []claimVerdict) []claimVerdict {
 	o := r.manifest.Options
-	dataSensitive := []string{"short-llvm-container-worst", "long-llvm-container-win", "prolonged-winners", "wasm-faster-than-native"}
 	for i, c := range list {
 		var conditions []string
-		if o.Dataset != "" && o.Dataset != paperDataset && slices.Contains(dataSensitive, c.ID) &&
+		if o.Dataset != "" && o.Dataset != paper.Dataset && slices.Contains(paper.DataSensitive, c.ID) &&
 			(c.Verdict == verdictFails || c.Verdict == verdictPartly) {
 			conditions = append(conditions, fmt.Sprintf("judged at %s, the paper's claim is about %s: at %s it %s",
-				o.Dataset, paperDataset, o.Dataset, c.Verdict))
+				o.Dataset, paper.Dataset, o.Dataset, c.Verdict))
 			list[i].Verdict = verdictConditions
 		}
-		if strings.Contains(c.Claim+c.Run+c.Detail, "multi-tier") && len(o.CPUs) == 1 && r.measuredAnywhere(seriesMultiTier) {
+		if strings.Contains(c.Claim+c.Run+c.Detail, "multi-tier") && len(o.CPUs) == 1 && r.measuredAnywhere(paper.MultiTier) {
 			conditions = append(conditions, fmt.Sprintf("WAMR multi-tier compiles in the background: with one pinned CPU "+
 				"(RTWASM_CPUS=%d) the compile shares it with the job, which slows its start against the paper's unpinned host", o.CPUs[0]))
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtwasm/rtwasm/kernels"
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -51,7 +51,7 @@ func verdictRun(list []verdictSeries) (run.Manifest, []run.Sample) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	jitter := func(ms float64) int64 { return int64(ms * nsPerMS * math.Exp(rng.NormFloat64()*0.02)) }
 	m := run.Manifest{RunID: "verdict-fixture", Experiments: run.AllExperiments,
-		Options: run.Options{Profile: "claims", Benchmarks: verdictBenchmarks, Dataset: kernels.Large,
+		Options: run.Options{Profile: "claims", Benchmarks: verdictBenchmarks, Dataset: run.Large,
 			Reps: verdictReps, ProlongedReps: 2, Iterations: verdictIterations}}
 	for _, b := range verdictBenchmarks {
 		m.Artifacts = append(m.Artifacts, run.ArtifactRecord{Benchmark: b, Target: "wasm32-wasi", Bytes: verdictWasmBytes},
@@ -60,7 +60,7 @@ func verdictRun(list []verdictSeries) (run.Manifest, []run.Sample) {
 	var rows []run.Sample
 	for _, vs := range list {
 		info := run.RuntimeInfo{ID: vs.id, Target: vs.target, ColdStart: run.ColdProcess, Available: vs.unavailable == "", Reason: vs.unavailable}
-		if vs.id == seriesContainer {
+		if vs.id == paper.Container {
 			info.Version = "Docker 27.3.1; image FROM alpine:3.20, 7.8 MB"
 		}
 		m.Runtimes = append(m.Runtimes, info)
@@ -157,7 +157,7 @@ func TestVerdictWithWAMR(t *testing.T) {
 	list := paperFixture()
 	m, rows := verdictRun(list)
 	got := verdictByID(t, newRun(m, rows).verdicts())
-	llvm, container := seriesNamed(list, seriesLLVMJIT), seriesNamed(list, seriesContainer)
+	llvm, container := seriesNamed(list, paper.LLVMJIT), seriesNamed(list, paper.Container)
 	wantVerdict(t, got, "startup-independent", verdictHolds, "")
 	if r := got["startup-independent"].Run; !strings.HasPrefix(r, "6 of 6 series similar on every benchmark, 0 differ; 24 of 24 cells tied") {
 		t.Errorf("startup independence: %q; want all 6 series × 4 benchmarks tied", r)
@@ -189,11 +189,11 @@ func TestVerdictReversed(t *testing.T) {
 	list := paperFixture()
 	for i := range list {
 		switch list[i].id {
-		case seriesLLVMJIT:
+		case paper.LLVMJIT:
 			list[i].startupMS, list[i].speed = 150, 1.6 // starts before the container, never wins
-		case seriesContainer:
+		case paper.Container:
 			list[i].speed = 0.7 // native code wins everywhere
-		case seriesWasmtimeCLI:
+		case paper.WasmtimeCLI:
 			list[i].slowStartOn = "lu"
 		}
 	}
@@ -274,8 +274,8 @@ func TestVerdictNeedsEnoughDecided(t *testing.T) {
 // TestVerdictConditions: a LARGE claim failing at MINI says where it was
 // judged; multi-tier on one pinned CPU names the condition.
 func TestVerdictConditions(t *testing.T) {
-	r := newRun(run.Manifest{Options: run.Options{Dataset: kernels.Mini, CPUs: []int{1}}},
-		[]run.Sample{{Experiment: run.Startup, Benchmark: "gemm", Runtime: seriesMultiTier, ColdStart: run.ColdProcess, Status: run.StatusOK}})
+	r := newRun(run.Manifest{Options: run.Options{Dataset: run.Mini, CPUs: []int{1}}},
+		[]run.Sample{{Experiment: run.Startup, Benchmark: "gemm", Runtime: paper.MultiTier, ColdStart: run.ColdProcess, Status: run.StatusOK}})
 	got := r.conditioned([]claimVerdict{
 		{ID: "wasm-faster-than-native", Verdict: verdictFails, Detail: "native:glibc is fastest"},
 		{ID: "fast-jits-start-first", Claim: "WAMR fast JIT and multi-tier start fastest", Verdict: verdictPartly},

@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/rtwasm/rtwasm/explain"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 const headingWhy = "Why: instructions, page faults and memory per job"
@@ -20,12 +20,12 @@ func (r *runData) whySection() section {
 		c.Empty = "No run directory."
 		return c
 	}
-	path := filepath.Join(r.dir, explain.FileName)
-	rows, err := explain.ReadCSV(path)
+	path := filepath.Join(r.dir, run.ExplainFile)
+	rows, err := run.ReadExplain(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		c.Empty = "Not explained yet: `go tool mage explain` (with RTWASM_RUN set to this run, and RTWASM_BENCHMARKS to the kernels) " +
-			"measures why series differ and writes " + explain.FileName + "; render the report again afterwards."
+			"measures why series differ and writes " + run.ExplainFile + "; render the report again afterwards."
 		return c
 	case err != nil:
 		c.Warning = err.Error()
@@ -38,8 +38,8 @@ func (r *runData) whySection() section {
 		"each instruction runs (code layout, alignment, caches, branch prediction), which no counter on this host can show. " +
 		"Native counts repeat exactly; runtimes hosted by the Go runner also count the Go runtime's background thread, " +
 		"which runs in proportion to wall time under valgrind, so on jobs under a million instructions their counts repeat only " +
-		"within about 10–20 %. Also in " + explain.FileName + "."}
-	t := table{Caption: "Per job, by kernel and series", Header: append(explain.CellsHeader, "finding")}
+		"within about 10–20 %. Also in " + run.ExplainFile + "."}
+	t := table{Caption: "Per job, by kernel and series", Header: append(run.ExplainCellsHeader, "finding")}
 	var notes []string
 	for _, row := range rows {
 		t.Rows = append(t.Rows, append(row.Cells(), row.Finding))

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtwasm/rtwasm/explain"
-	"github.com/rtwasm/rtwasm/kernels"
 	"github.com/rtwasm/rtwasm/run"
 )
 
@@ -21,13 +19,13 @@ func TestWhySectionReadsExplainCSV(t *testing.T) {
 	if md := readString(t, out, "report.md"); !strings.Contains(md, "## "+headingWhy) || !strings.Contains(md, "go tool mage explain") {
 		t.Error("without explain.csv the Why section should say how to make it")
 	}
-	rows := []explain.Row{
+	rows := []run.ExplainRow{
 		{Benchmark: "gemm", Series: "native:glibc", SteadyNS: 63e3, FaultsPerJob: 2, MaxRSSKB: 2048, JobInstructions: 1_120_000, OtherInstructions: 160_000, Finding: "baseline"},
-		{Benchmark: "gemm", Series: "wasmtime:aot", SteadyNS: 211e3, FaultsPerJob: explain.NotRecorded, MaxRSSKB: explain.NotRecorded,
-			JobInstructions: explain.NotRecorded, OtherInstructions: explain.NotRecorded,
+		{Benchmark: "gemm", Series: "wasmtime:aot", SteadyNS: 211e3, FaultsPerJob: run.NotRecorded, MaxRSSKB: run.NotRecorded,
+			JobInstructions: run.NotRecorded, OtherInstructions: run.NotRecorded,
 			InstructionNote: "does not run under valgrind: module incompatible", Finding: "3.35× the time per job"},
 	}
-	if err := explain.WriteCSV(filepath.Join(dir, explain.FileName), rows); err != nil {
+	if err := run.WriteExplain(filepath.Join(dir, run.ExplainFile), rows); err != nil {
 		t.Fatal(err)
 	}
 	if out, err = Render(dir); err != nil {
@@ -51,10 +49,10 @@ func TestAppsSection(t *testing.T) {
 		}
 	}
 	add("gemm", "linear-algebra/blas", "native:glibc", "native-glibc", 1, 1, 1)
-	add("sha256", kernels.Apps, "native:glibc", "native-glibc", 2, 4, 3)
-	add("sha256", kernels.Apps, "wazero:compiler", "wasm32-wasi", 6, 7, 8)
-	add("sha256", kernels.Apps, "wasmtime:aot", "wasm32-wasi", 4.5, 5, 3.5)
-	r := newRun(run.Manifest{Options: run.Options{Benchmarks: []string{"gemm", "sha256"}, Dataset: kernels.Mini}}, rows)
+	add("sha256", run.CategoryApps, "native:glibc", "native-glibc", 2, 4, 3)
+	add("sha256", run.CategoryApps, "wazero:compiler", "wasm32-wasi", 6, 7, 8)
+	add("sha256", run.CategoryApps, "wasmtime:aot", "wasm32-wasi", 4.5, 5, 3.5)
+	r := newRun(run.Manifest{Options: run.Options{Benchmarks: []string{"gemm", "sha256"}, Dataset: run.Mini}}, rows)
 	c := r.appsSection()
 	if c.Empty != "" || len(c.Tables) != 1 {
 		t.Fatalf("apps section %+v", c)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/rtwasm/rtwasm/host"
 	"github.com/rtwasm/rtwasm/internal/safefile"
-	"github.com/rtwasm/rtwasm/toolchain"
 )
 
 // Manifest describes a run: the host, the tools, the options and the
@@ -22,19 +21,19 @@ type Manifest struct {
 	// State is running while samples are taken, interrupted when a signal
 	// stopped the run (resumable), complete once samples.parquet is written.
 	// Empty in runs written before it existed: complete if they have samples.
-	State       string                 `json:"state,omitempty"`
-	Taken       int                    `json:"trials_taken,omitempty"`   // trials journaled when State was last written
-	Planned     int                    `json:"trials_planned,omitempty"` // trials the run measures
-	Experiments []string               `json:"experiments"`
-	Options     Options                `json:"options"`
-	HostStart   host.State             `json:"host_start"`
-	HostEnd     host.State             `json:"host_end"`
-	Compilers   []toolchain.Provenance `json:"compilers"`
-	WAMRBuilds  []toolchain.WAMRBuild  `json:"wamr_builds,omitempty"` // the WAMR modes rtwasm built (go tool mage wamr)
-	Runtimes    []RuntimeInfo          `json:"runtimes"`
-	Artifacts   []ArtifactRecord       `json:"artifacts"`
-	Hosts       []HostRecord           `json:"hosts,omitempty"`       // fleet runs: each shard attempt's host, at start and end
-	Calibration *Calibration           `json:"calibration,omitempty"` // the launch floor per path, measured at run start
+	State       string           `json:"state,omitempty"`
+	Taken       int              `json:"trials_taken,omitempty"`   // trials journaled when State was last written
+	Planned     int              `json:"trials_planned,omitempty"` // trials the run measures
+	Experiments []string         `json:"experiments"`
+	Options     Options          `json:"options"`
+	HostStart   host.State       `json:"host_start"`
+	HostEnd     host.State       `json:"host_end"`
+	Compilers   []Provenance     `json:"compilers"`
+	WAMRBuilds  []WAMRBuild      `json:"wamr_builds,omitempty"` // the WAMR modes rtwasm built (go tool mage wamr)
+	Runtimes    []RuntimeInfo    `json:"runtimes"`
+	Artifacts   []ArtifactRecord `json:"artifacts"`
+	Hosts       []HostRecord     `json:"hosts,omitempty"`       // fleet runs: each shard attempt's host, at start and end
+	Calibration *Calibration     `json:"calibration,omitempty"` // the launch floor per path, measured at run start
 	// HostLatency is the host's own wake-up latency (cyclictest) on the
 	// sampled CPUs before and after the samples (RTWASM_CYCLICTEST).
 	HostLatency []host.Latency `json:"host_latency,omitempty"`

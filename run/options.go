@@ -1,35 +1,31 @@
 package run
 
-import (
-	"time"
-
-	"github.com/rtwasm/rtwasm/kernels"
-)
+import "time"
 
 // Options control a run. They come from a profile, overridden by RTWASM_*
 // environment variables (see EnvVars).
 type Options struct {
-	Profile       string          `json:"profile"`
-	Benchmarks    []string        `json:"benchmarks"`
-	Runtimes      []string        `json:"runtimes"`
-	ColdStarts    []string        `json:"cold_starts"` // process and/or embedded
-	Dataset       kernels.Dataset `json:"dataset"`
-	Reps          int             `json:"reps"`           // startup and total samples per cell
-	ProlongedReps int             `json:"prolonged_reps"` // prolonged processes per cell
-	Iterations    int             `json:"iterations"`     // init+kernel runs per prolonged process
-	Timeout       time.Duration   `json:"timeout_ns"`     // per sample
-	Seed          int64           `json:"seed"`           // shuffles the sample order
-	CPUs          []int           `json:"cpus"`           // every sample is pinned to these; empty: not pinned
-	Stack         int64           `json:"stack_bytes"`    // RLIMIT_STACK of every sampled process
-	Sched         string          `json:"sched"`          // other | fifo:<prio>
-	Mlock         bool            `json:"mlock"`          // lock sampled processes' memory where the runtime can
-	Stress        string          `json:"stress"`         // none | cpu | memory | io on the other CPUs
-	Gap           time.Duration   `json:"gap_ns"`         // pause between trials (tail hygiene)
-	Cyclictest    time.Duration   `json:"cyclictest_ns"`  // host latency floor before and after the run; 0: off
-	Executor      string          `json:"executor"`       // local | slurm
-	Shards        int             `json:"shards"`         // fleet shards (slurm)
-	Partition     string          `json:"partition"`      // Slurm partition (slurm)
-	Budget        time.Duration   `json:"budget_ns"`      // wall-time budget of a budgeted profile
+	Profile       string        `json:"profile"`
+	Benchmarks    []string      `json:"benchmarks"`
+	Runtimes      []string      `json:"runtimes"`
+	ColdStarts    []string      `json:"cold_starts"` // process and/or embedded
+	Dataset       Dataset       `json:"dataset"`
+	Reps          int           `json:"reps"`           // startup and total samples per cell
+	ProlongedReps int           `json:"prolonged_reps"` // prolonged processes per cell
+	Iterations    int           `json:"iterations"`     // init+kernel runs per prolonged process
+	Timeout       time.Duration `json:"timeout_ns"`     // per sample
+	Seed          int64         `json:"seed"`           // shuffles the sample order
+	CPUs          []int         `json:"cpus"`           // every sample is pinned to these; empty: not pinned
+	Stack         int64         `json:"stack_bytes"`    // RLIMIT_STACK of every sampled process
+	Sched         string        `json:"sched"`          // other | fifo:<prio>
+	Mlock         bool          `json:"mlock"`          // lock sampled processes' memory where the runtime can
+	Stress        string        `json:"stress"`         // none | cpu | memory | io on the other CPUs
+	Gap           time.Duration `json:"gap_ns"`         // pause between trials (tail hygiene)
+	Cyclictest    time.Duration `json:"cyclictest_ns"`  // host latency floor before and after the run; 0: off
+	Executor      string        `json:"executor"`       // local | slurm
+	Shards        int           `json:"shards"`         // fleet shards (slurm)
+	Partition     string        `json:"partition"`      // Slurm partition (slurm)
+	Budget        time.Duration `json:"budget_ns"`      // wall-time budget of a budgeted profile
 	// Precision turns on adaptive sampling: cells are sampled in rounds
 	// until the 95 % CI of each median has at most this half-width
 	// relative to it (0.05 for 5 %), or until MaxReps; 0 keeps Reps fixed.
@@ -65,7 +61,7 @@ type ExperimentCells struct {
 // dataset, the limits each trial and round got, and what was cut.
 type BudgetFit struct {
 	Calibration time.Duration      `json:"calibration_ns"`      // wall time of the calibration
-	Datasets    []kernels.Dataset  `json:"calibrated_at"`       // the short datasets calibrated
+	Datasets    []Dataset          `json:"calibrated_at"`       // the short datasets calibrated
 	Exponents   map[string]float64 `json:"exponents,omitempty"` // kernel → fitted power-law exponent of its job time in the size
 	TrialCap    time.Duration      `json:"trial_cap_ns"`        // time limit of every trial
 	FirstRound  time.Duration      `json:"first_round_ns"`      // what the first round was fitted to

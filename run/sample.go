@@ -1,8 +1,12 @@
 // Package run is the data of a run, shared by the pipeline that records it
 // and the report that reads it: Sample (one row of samples.parquet), the
 // Manifest (host, tools, options, artifacts), the Parquet store and the
-// crash-safe journal. It holds types and their files only: it must not
-// import the pipeline, the runtime adapters, the engines or the report.
+// crash-safe journal, and every type the report reads besides: compiler
+// provenance and WAMR builds (filled by toolchain), the dataset names (used
+// by kernels) and explain.csv's rows (written by explain). It holds types and
+// their files only: it imports host and internal/safefile of rtwasm, never
+// the pipeline, toolchain, kernels, explain, the runtime adapters, the
+// engines or the report, which import it.
 package run
 
 // Sample is one measurement: one process (or one embedded request) for the

@@ -4,8 +4,10 @@
 // measured on A/A pairs, a median's CI and the samples a precision target
 // needs (the stopping rule of adaptive sampling), where warm-up ends and
 // which steady-state class (flat, warm-up, slowdown, none) a prolonged
-// process has, the GEV fit behind pWCET, and the bootstrap CI of a
-// break-even point.
+// process has, the i.i.d. check (Ljung–Box, two-half KS) and block maxima
+// behind the GEV fit of pWCET, the bootstrap CI of a break-even point and
+// of a ratio, and a sample's description (Describe: median, mean and its
+// t interval, quantiles).
 //
 // Every function takes plain float64 samples and returns plain values;
 // bootstraps and simulations take an explicit seed, so results are

@@ -113,7 +113,7 @@ func CompareFamily(pairs []Pair, opt Options) []Comparison {
 		c := Comparison{Name: pr.Name, NA: len(pr.A), NB: len(pr.B), Margin: pr.Margin,
 			MedianA: Median(pr.A), MedianB: Median(pr.B)}
 		c.Ratio = c.MedianA / c.MedianB
-		c.Low, c.High = RatioCI(pr.A, pr.B, 1-2*alpha, opt.resamples(), seedFor(opt.Seed, pr.Name))
+		c.Low, c.High = RatioCI(pr.A, pr.B, 1-2*alpha, opt.resamples(), SeedFor(opt.Seed, pr.Name))
 		c.U, c.P = MannWhitney(pr.A, pr.B)
 		if len(pr.A) == 0 || len(pr.B) == 0 {
 			c.P = math.NaN()
@@ -169,9 +169,9 @@ func Resample(rng *rand.Rand, from, into []float64) {
 	}
 }
 
-// seedFor mixes the caller's seed with a pair's name, so that every pair
-// has its own stream whatever the order pairs are given in.
-func seedFor(seed uint64, name string) uint64 {
+// SeedFor mixes a seed with a name (FNV-1a), so that every pair, cell or
+// bootstrap named has its own stream whatever the order they are computed in.
+func SeedFor(seed uint64, name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	return seed ^ h.Sum64()

@@ -144,3 +144,39 @@ func binomial(n, k int) float64 {
 	}
 	return r
 }
+
+// IIDCheck is the MBPTA i.i.d. check of samples in run order: Ljung–Box with
+// Lags lags (independence) and two-half KS (identical distribution), each
+// passed at p ≥ Alpha.
+type IIDCheck struct {
+	Lags           int
+	LjungBoxP, KSP float64 // NaN when too few values
+	Alpha          float64
+}
+
+// CheckIID runs both i.i.d. checks on x, in the order it was measured.
+func CheckIID(x []float64, alpha float64) IIDCheck {
+	lags := LagsFor(len(x))
+	return IIDCheck{Lags: lags, LjungBoxP: LjungBox(x, lags), KSP: TwoHalfKS(x), Alpha: alpha}
+}
+
+// Independent reports whether Ljung–Box passed; NaN (too few values) does not.
+func (c IIDCheck) Independent() bool { return c.LjungBoxP >= c.Alpha }
+
+// IdenticallyDistributed reports whether the two-half KS passed; NaN does not.
+func (c IIDCheck) IdenticallyDistributed() bool { return c.KSP >= c.Alpha }
+
+// BlockMaxima are the maxima of consecutive blocks of size b; a last
+// incomplete block is dropped.
+func BlockMaxima(values []float64, b int) []float64 {
+	var maxima []float64
+	for i := 0; i+b <= len(values); i += b {
+		maxima = append(maxima, slices.Max(values[i:i+b]))
+	}
+	return maxima
+}
+
+// BlockSize is ⌊√n⌋, but small enough for MinMaxima blocks and at least minBlock.
+func BlockSize(n, minBlock int) int {
+	return max(minBlock, min(int(math.Sqrt(float64(n))), n/MinMaxima))
+}

@@ -6,8 +6,9 @@
 // targets without a suffix use the same clang as the WebAssembly fallback,
 // as the paper did, and the -gcc targets measure the compiler's effect.
 // It owns compilers, artifacts, the wasi-sdk download and the WAMR builds
-// (wamr.go: the paper's runtime built from pinned sources with CMake); it
-// must not import any other rtwasm package.
+// (wamr.go: the paper's runtime built from pinned sources with CMake). It
+// imports only run, for the record types it fills (Provenance, WAMRBuild,
+// the WebAssembly target's name): no other rtwasm package.
 package toolchain
 
 import (
@@ -17,6 +18,8 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // Target is what a compiler produces.
@@ -25,7 +28,7 @@ type Target string
 // The build targets. Glibc and Musl are clang builds; GlibcGCC and MuslGCC
 // are the same programs built with gcc.
 const (
-	Wasm     Target = "wasm32-wasi"
+	Wasm     Target = run.TargetWasm
 	Glibc    Target = "native-glibc"
 	Musl     Target = "native-musl"
 	GlibcGCC Target = "native-glibc-gcc"
@@ -52,17 +55,9 @@ type Compiler interface {
 	Command(ctx context.Context, out string, defines, srcs []string) *exec.Cmd
 }
 
-// Provenance says which compiler built one target, and how it was obtained.
-type Provenance struct {
-	Target  string   `json:"target"`
-	Name    string   `json:"name"`           // e.g. wasi-sdk-21, debian-clang-19, cc, musl-gcc
-	Path    string   `json:"path"`           // the compiler executable
-	Version string   `json:"version"`        // first line of --version
-	Flags   []string `json:"flags"`          // before the sources
-	Libs    []string `json:"libs"`           // after the sources
-	Source  string   `json:"source"`         // how it was obtained
-	Note    string   `json:"note,omitempty"` // e.g. why a fallback was used
-}
+// Provenance says which compiler built one target, and how it was obtained;
+// the run record owns the type, which its manifest holds.
+type Provenance = run.Provenance
 
 // gccLike is a compiler driven like gcc or clang: path, flags, sources, -o out.
 type gccLike struct {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rtwasm/rtwasm/internal/debian"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // WAMR (the WebAssembly Micro Runtime) is the paper's runtime: rtwasm builds
@@ -134,19 +135,8 @@ type WAMRConfig struct {
 }
 
 // WAMRBuild is one built mode and its provenance, as recorded in
-// provenance.json beside the binary and in a run's manifest.
-type WAMRBuild struct {
-	Mode       string   `json:"mode"`
-	Path       string   `json:"path"`
-	Version    string   `json:"version"`
-	CMakeFlags []string `json:"cmake_flags"`
-	LLVM       string   `json:"llvm"`   // how LLVM is linked, or "none"
-	Source     string   `json:"source"` // RTWASM_WAMR_SRC's directory or the download URLs
-	BuiltHere  bool     `json:"built_here"`
-	Key        string   `json:"key"`
-	Bytes      int64    `json:"bytes"`
-	Seconds    float64  `json:"build_seconds"` // wall time of configure + compile
-}
+// provenance.json beside the binary and in a run's manifest (run owns it).
+type WAMRBuild = run.WAMRBuild
 
 func (c *WAMRConfig) defaults() error {
 	if c.CacheDir == "" {

@@ -3,10 +3,9 @@ package reports
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
-	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rtwasm/rtwasm/stats"
 )
@@ -31,7 +30,7 @@ type comparison struct {
 	Benchmark, Series, Best    string
 	N, BestN                   int
 	Median, BestMedian         float64
-	Ratio, RatioLow, RatioHigh float64 // median(series)/median(best) and its bootstrap 90% CI (TOST)
+	Ratio, RatioLow, RatioHigh float64 // stats.Median(series)/stats.Median(best) and its bootstrap 90% CI (TOST)
 	Margin                     float64 // equivalence margin (fraction)
 	U, P, PHolm                float64 // Mann–Whitney U of series vs best, raw and Holm-adjusted p
 	Verdict                    stats.Verdict
@@ -77,12 +76,12 @@ func (r *runData) compareBenchmark(m metric, benchmark string) []comparison {
 	if len(measured) < 2 {
 		return nil
 	}
-	best := slices.MinFunc(measured, func(a, b string) int { return cmp.Compare(median(samples[a]), median(samples[b])) })
+	best := slices.MinFunc(measured, func(a, b string) int { return cmp.Compare(stats.Median(samples[a]), stats.Median(samples[b])) })
 	var list []comparison
 	for _, series := range measured {
 		if series != best {
 			list = append(list, comparison{Metric: m, Benchmark: benchmark, Series: series, Best: best,
-				N: len(samples[series]), BestN: len(samples[best]), Median: median(samples[series]), BestMedian: median(samples[best])})
+				N: len(samples[series]), BestN: len(samples[best]), Median: stats.Median(samples[series]), BestMedian: stats.Median(samples[best])})
 		}
 	}
 	return list
@@ -100,14 +99,6 @@ func verdictText(v stats.Verdict, needed int) string {
 	return v.String()
 }
 
-// formatCount prints a sample count; the estimate's cap reads as "never".
-func formatCount(n int) string {
-	if n >= 1_000_000_000 {
-		return "> 10⁹"
-	}
-	return strconv.Itoa(n)
-}
-
 var comparisonHeader = []string{"metric", "benchmark", "series", "best_series", "n", "best_n", "median_ms", "best_median_ms",
 	"ratio", "ratio_ci90_low", "ratio_ci90_high", "margin", "mann_whitney_u", "p_value", "p_holm", "verdict", "samples_needed"}
 
@@ -119,13 +110,6 @@ func (c comparison) fields() []string {
 	return []string{c.Metric.Name, c.Benchmark, c.Series, c.Best, strconv.Itoa(c.N), strconv.Itoa(c.BestN),
 		formatMS(c.Median), formatMS(c.BestMedian), formatRatio(c.Ratio), formatRatio(c.RatioLow), formatRatio(c.RatioHigh),
 		formatRatio(c.Margin), strconv.FormatFloat(c.U, 'f', 1, 64), formatP(c.P), formatP(c.PHolm), c.Verdict.String(), needed}
-}
-
-func formatP(p float64) string {
-	if math.IsNaN(p) {
-		return ""
-	}
-	return strconv.FormatFloat(p, 'g', 3, 64)
 }
 
 func pairwiseSection(list []comparison) section {
@@ -172,10 +156,5 @@ func pairwiseNarrative(list []comparison) string {
 // seedFor gives every bootstrap its own stream, independent of the order
 // in which they are computed.
 func seedFor(parts ...string) uint64 {
-	h := fnv.New64a()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return bootstrapSeed ^ h.Sum64()
+	return stats.SeedFor(bootstrapSeed, strings.Join(parts, "\x00")+"\x00")
 }

@@ -92,33 +92,22 @@ func (r *runData) runOrderValues(m metric, benchmark, series string) []float64 {
 	return v
 }
 
-// blockSize is ⌊√n⌋, but small enough for MinMaxima blocks and at least
-// evtMinBlock.
-func blockSize(n int) int { return max(evtMinBlock, min(int(math.Sqrt(float64(n))), n/evtMinBlocks)) }
-
 // analyseEVT checks and fits values given in run order.
 func analyseEVT(values []float64, seed uint64) evtResult {
-	e := evtResult{N: len(values), Max: slices.Max(values), Block: blockSize(len(values)),
+	e := evtResult{N: len(values), Max: slices.Max(values), Block: stats.BlockSize(len(values), evtMinBlock),
 		LjungBoxP: math.NaN(), KSP: math.NaN(), values: values}
 	e.Blocks = e.N / e.Block
 	if e.N < evtMinSamples || e.Blocks < evtMinBlocks {
 		e.Status = evtTooFew
 		return e
 	}
-	e.LjungBoxP = stats.LjungBox(values, stats.LagsFor(e.N))
-	e.KSP = stats.TwoHalfKS(values)
-	var failed []string
-	if e.LjungBoxP < evtAlpha {
-		failed = append(failed, "independence (Ljung–Box p = "+formatP(e.LjungBoxP)+")")
-	}
-	if e.KSP < evtAlpha {
-		failed = append(failed, "identical distribution (two-half KS p = "+formatP(e.KSP)+")")
-	}
-	if len(failed) > 0 {
+	check := stats.CheckIID(values, evtAlpha)
+	e.LjungBoxP, e.KSP = check.LjungBoxP, check.KSP
+	if failed := iidFailures(check); len(failed) > 0 {
 		e.Status = strings.Join(failed, " and ") + " " + evtRejected
 		return e
 	}
-	e.Fit = stats.FitGEV(blockMaxima(values, e.Block), stats.GEVOptions{Alpha: evtAlpha, Bootstrap: evtBootstrap, Seed: seed})
+	e.Fit = stats.FitGEV(stats.BlockMaxima(values, e.Block), stats.GEVOptions{Alpha: evtAlpha, Bootstrap: evtBootstrap, Seed: seed})
 	if e.Fit.Status != stats.Fitted {
 		e.Status = "fit " + e.Fit.Status.String() + "; observed max only"
 		return e
@@ -131,22 +120,25 @@ func analyseEVT(values []float64, seed uint64) evtResult {
 	return e
 }
 
+// iidFailures names the i.i.d. checks values failed, with their p-values:
+// the real-time view and the tail analysis gate on the same two checks.
+func iidFailures(c stats.IIDCheck) []string {
+	var failed []string
+	if !c.Independent() {
+		failed = append(failed, fmt.Sprintf("independence (Ljung–Box, %d lags, p = %s)", c.Lags, formatP(c.LjungBoxP)))
+	}
+	if !c.IdenticallyDistributed() {
+		failed = append(failed, "identical distribution (two-half KS p = "+formatP(c.KSP)+")")
+	}
+	return failed
+}
+
 // family names the fitted model: "GEV (ξ = 0.12)" or "Gumbel".
 func (e evtResult) family() string {
 	if e.Fit.Gumbel {
 		return "Gumbel"
 	}
 	return fmt.Sprintf("GEV (ξ = %.3g)", e.Fit.Model.Xi)
-}
-
-// blockMaxima are the maxima of consecutive blocks of size b; a last
-// incomplete block is dropped.
-func blockMaxima(values []float64, b int) []float64 {
-	var maxima []float64
-	for i := 0; i+b <= len(values); i += b {
-		maxima = append(maxima, slices.Max(values[i:i+b]))
-	}
-	return maxima
 }
 
 var evtHeader = []string{"metric", "benchmark", "series", "n", "observed_max_ms", "block_size", "blocks",

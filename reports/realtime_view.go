@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/rtwasm/rtwasm/paper"
 	"github.com/rtwasm/rtwasm/stats"
 )
 
@@ -99,7 +100,7 @@ func exceedanceCells(list []evtResult) []evtResult {
 	for _, preferred := range []bool{true, false} {
 		for _, e := range list {
 			if len(picked) < maxExceedanceCurves && e.fitted() && !seen[e.Series] &&
-				slices.Contains(representativeKernels, e.Benchmark) == preferred {
+				slices.Contains(paper.Fig3Kernels, e.Benchmark) == preferred {
 				picked = append(picked, e)
 				seen[e.Series] = true
 			}
