@@ -261,7 +261,7 @@ func hybridSection(ratios []HybridRatio) section {
 		"prolonged run. Targets: job 1 ≤ 1.2× the fastest-start runtime's, steady state ≤ 1.1× Cranelift's, and ahead of " +
 		"WAMR multi-tier on both. Ratios are of medians with 95% percentile-bootstrap CIs. The break-even figure above " +
 		"shows the cumulative time against jobs with the hybrids among the series."}
-	t := table{Caption: "Hybrid executors per kernel (medians)", Header: []string{"benchmark", "hybrid", "job 1 (ms)",
+	t := table{Caption: "Hybrid runtimes per kernel (medians)", Header: []string{"benchmark", "hybrid", "job 1 (ms)",
 		"fastest start", "its job 1 (ms)", "job-1 ratio [95% CI]", "steady (ms)", "Cranelift steady (ms)",
 		"steady ratio [95% CI]", "multi-tier job 1 (ms)", "multi-tier steady (ms)", "÷ multi-tier job 1", "÷ multi-tier steady",
 		"switch job"}}

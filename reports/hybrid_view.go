@@ -68,7 +68,7 @@ func (r *runData) hybridFigure(ratios []HybridRatio) (*figure, error) {
 		panels = append(panels, p)
 	}
 	width := max(6*vg.Inch, vg.Inch+vg.Length(len(kernels))*0.55*vg.Inch)
-	return r.newFigure("hybrid", "Hybrid executors against Cranelift and WAMR",
+	return r.newFigure("hybrid", "Hybrid runtimes against Cranelift and WAMR",
 		"Per kernel, the median job-1 latency (launch → end of job 1) and steady job time of each hybrid, Cranelift, "+
 			"WAMR multi-tier and fast JIT and the kernel's fastest-start runtime; bars are 95% percentile-bootstrap CIs of the "+
 			"median (2,000 resamples); log scale.", width, 6*vg.Inch, series,

@@ -38,7 +38,7 @@ const (
 	headingPairwise    = "Pairwise comparisons"
 	headingRealTime    = "Real-time view: observed maxima and pWCET"
 	headingBreakEven   = "Break-even guidance: which series for which task"
-	headingHybrid      = "Hybrid tier-up executor"
+	headingHybrid      = "Hybrid tier-up runtimes"
 	headingErrors      = "Errors"
 	headingNotMeasured = "Not measured on this host"
 )
