@@ -1,12 +1,11 @@
 package reports
 
 import (
-	"encoding/csv"
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/rtwasm/rtwasm/paper"
+	"github.com/rtwasm/rtwasm/run"
 )
 
 // ClaimEvidence names, per claim of the verdict (its claim_id in
@@ -35,14 +34,9 @@ type VerdictRow = claimVerdict
 
 // ReadVerdicts reads a report's verdict.csv, refusing another header.
 func ReadVerdicts(path string) ([]VerdictRow, error) {
-	f, err := os.Open(path)
+	records, err := run.ReadCSV(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(records) == 0 || !slices.Equal(records[0], verdictHeader) {
 		return nil, fmt.Errorf("%s: not a verdict table (want the header %v)", path, verdictHeader)

@@ -73,8 +73,9 @@ func WriteExplain(path string, rows []ExplainRow) error {
 	})
 }
 
-// ReadExplain reads explain.csv back.
-func ReadExplain(path string) ([]ExplainRow, error) {
+// ReadCSV reads a whole CSV table of a run (explain.csv, a report's
+// verdict.csv); a parse error names the file.
+func ReadCSV(path string) ([][]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -83,6 +84,15 @@ func ReadExplain(path string) ([]ExplainRow, error) {
 	records, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return records, nil
+}
+
+// ReadExplain reads explain.csv back.
+func ReadExplain(path string) ([]ExplainRow, error) {
+	records, err := ReadCSV(path)
+	if err != nil {
+		return nil, err
 	}
 	if len(records) == 0 || len(records[0]) != len(explainHeader) {
 		return nil, fmt.Errorf("%s: not an explain table (want the header %v)", path, explainHeader)
