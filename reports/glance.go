@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/rtwasm/rtwasm/stats"
 )
 
@@ -60,18 +62,17 @@ func (r *runData) category(benchmark string) string {
 // categoryMean is the geometric mean of a series' per-benchmark medians of m
 // over a category ("" for all benchmarks); NaN when none.
 func (r *runData) categoryMean(m metric, series, category string) float64 {
-	sum, n := 0.0, 0
+	var medians []float64
 	for _, b := range r.measuredBenchmarks(m.Experiment) {
 		if category != "" && r.category(b) != category {
 			continue
 		}
 		if v := positive(r.values(m, b, series)); len(v) > 0 {
-			sum += math.Log(stats.Median(v))
-			n++
+			medians = append(medians, stats.Median(v))
 		}
 	}
-	if n == 0 {
+	if len(medians) == 0 {
 		return math.NaN()
 	}
-	return math.Exp(sum / float64(n))
+	return stat.GeometricMean(medians, nil)
 }

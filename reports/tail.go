@@ -202,7 +202,7 @@ func familyOf(f stats.GEVFit) string {
 
 // perRunExceedance is the fitted probability that one run exceeds x.
 func (c tailCell) perRunExceedance(x float64) float64 {
-	return -math.Expm1(math.Log1p(-c.Fit.Model.Survival(x)) / float64(c.Block))
+	return stats.PerRun(c.Fit.Model.Survival(x), c.Block)
 }
 
 // tailRatio compares one cell under interference with the same cell

@@ -107,6 +107,10 @@ func (g GEV) nll(x []float64) float64 {
 // for blocks of b runs: 1 − (1−p)^b.
 func PerBlock(p float64, b int) float64 { return -math.Expm1(float64(b) * math.Log1p(-p)) }
 
+// PerRun is PerBlock's inverse: the per-run exceedance probability of a
+// per-block one q for blocks of b runs, 1 − (1−q)^(1/b).
+func PerRun(q float64, b int) float64 { return -math.Expm1(math.Log1p(-q) / float64(b)) }
+
 // FitStatus says whether a GEV fit can be used.
 type FitStatus int
 

@@ -52,6 +52,11 @@ func TestGEVDistribution(t *testing.T) {
 	if p := PerBlock(1e-9, 100); math.Abs(p/1e-7-1) > 1e-6 {
 		t.Errorf("PerBlock(1e-9, 100) = %g, want ≈1e-7", p)
 	}
+	for _, p := range []float64{1e-12, 1e-6, 0.01, 0.5} {
+		if back := PerRun(PerBlock(p, 37), 37); math.Abs(back/p-1) > 1e-9 {
+			t.Errorf("PerRun(PerBlock(%g, 37), 37) = %g, want %g", p, back, p)
+		}
+	}
 }
 
 func TestGEVRecoversShape(t *testing.T) {
